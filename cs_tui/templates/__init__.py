@@ -1,0 +1,1 @@
+"""Default templates (TOML): health model, journey, playbooks."""
