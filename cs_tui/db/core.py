@@ -1,0 +1,246 @@
+"""BaseStore: connections, opening, migrations, transactions and small query helpers."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Self, TypeVar
+
+from pydantic import BaseModel
+
+from cs_tui.db import schema
+
+M = TypeVar("M", bound=BaseModel)
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class StoreError(Exception):
+    """A database that cannot be opened or written, with one line for the user."""
+
+
+def _check_file(path: Path) -> None:
+    """Refuse, with a clear message, a path that is not a SQLite database."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a cs-tui database")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except PermissionError:
+        raise StoreError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read: {exc.strerror}") from None
+    if head and head != SQLITE_HEADER:
+        raise StoreError(f"{path} is not a SQLite database (nothing was changed)")
+
+
+def _create_file(path: Path) -> None:
+    """Create an empty database file readable by its owner only: it holds customer data."""
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create directory {parent}: {exc.strerror}") from None
+    if not os.access(parent, os.W_OK):
+        raise StoreError(f"cannot write in {parent}: permission denied")
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except OSError as exc:
+        raise StoreError(f"cannot create {path}: {exc.strerror}") from None
+    os.close(fd)
+
+
+def _row_model(model: type[M], row: sqlite3.Row) -> M:
+    return model.model_validate({k: row[k] for k in row.keys() if k in model.model_fields})
+
+
+class BaseStore:
+    """Connection handling shared by every part of the Store (see `cs_tui.db.store.Store`).
+
+    Each thread gets its own sqlite3 connection, so workers can read while the UI writes.
+    """
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = path
+        self.readonly = readonly
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+
+    # -- opening ------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = False, migrate: bool = True) -> Self:
+        """Open (and with `create`, make) the database at `path`, migrating it if needed.
+
+        Args:
+            path: the database file.
+            create: create the file (mode 0600) when it does not exist.
+            migrate: apply pending migrations (a backup is taken first).
+
+        Returns:
+            The open store; read-only (`store.readonly`) when the file cannot be written.
+
+        Raises:
+            StoreError: not a database, a newer schema, no such file, or no permission.
+        """
+        path = Path(path).expanduser()
+        if path.exists():
+            _check_file(path)
+        elif create:
+            _create_file(path)
+        else:
+            raise StoreError(
+                f"no database at {path} (try `cs-tui demo --db {path}` or `cs-tui import`)"
+            )
+        readonly = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+        store = cls(path, readonly=readonly)
+        try:
+            version = schema.schema_version(store.conn)
+        except sqlite3.DatabaseError as exc:
+            store.close()
+            raise StoreError(f"{path} is not a usable SQLite database: {exc}") from None
+        if version > schema.SCHEMA_VERSION:
+            store.close()
+            raise StoreError(
+                f"{path} has schema version {version}, newer than this cs-tui "
+                f"({schema.SCHEMA_VERSION}): upgrade cs-tui to open it"
+            )
+        if version < schema.SCHEMA_VERSION and migrate:
+            if readonly:
+                store.close()
+                raise StoreError(f"{path} needs a schema upgrade but is read-only")
+            store.migrate()
+        return store
+
+    def connect(self) -> sqlite3.Connection:
+        """A new connection with cs-tui's pragmas (WAL, foreign keys, busy timeout)."""
+        if self.readonly:
+            conn = sqlite3.connect(
+                f"file:{self.path}?mode=ro", uri=True, check_same_thread=False, timeout=10
+            )
+        else:
+            conn = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        if not self.readonly:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.DatabaseError as exc:
+                conn.close()
+                raise StoreError(f"{self.path} is not a usable SQLite database: {exc}") from None
+            conn.execute("PRAGMA synchronous = NORMAL")
+        with self._lock:
+            self._connections.append(conn)
+        return conn
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self.connect()
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        """Close every connection this store opened."""
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def migrate(self) -> int:
+        """Apply pending migrations, backing the file up first when it holds data."""
+        if schema.schema_version(self.conn) > 0:
+            self.backup(
+                self.path.with_name(self.path.name + f".v{schema.schema_version(self.conn)}.bak")
+            )
+        return schema.migrate(self.conn)
+
+    def backup(self, target: Path) -> Path:
+        """Copy the database to `target` with SQLite's online backup API (mode 0600)."""
+        if target.exists():
+            target.unlink()
+        _create_file(target)
+        dest = sqlite3.connect(target)
+        try:
+            self.conn.backup(dest)
+        finally:
+            dest.close()
+        return target
+
+    @property
+    def schema_version(self) -> int:
+        """The number of migrations applied."""
+        return schema.schema_version(self.conn)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: everything inside commits together or not at all."""
+        if self.readonly:
+            raise StoreError(f"{self.path} is read-only: nothing can be changed")
+        conn = self.conn
+        if conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.rollback()
+            raise
+        else:
+            conn.commit()
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        """Rows of a read query."""
+        return self.conn.execute(sql, params).fetchall()
+
+    def models(self, model: type[M], sql: str, params: Sequence[Any] = ()) -> list[M]:
+        """Rows of a read query as pydantic models."""
+        return [_row_model(model, row) for row in self.query(sql, params)]
+
+    def count(self, table: str) -> int:
+        """How many rows `table` holds."""
+        if not table.isidentifier():
+            raise ValueError(table)
+        return int(self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
+
+    # -- settings -----------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        """A value from the database's own settings table."""
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return default if row is None else row[0]
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store a value in the database's settings table."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
+    # -- bulk ---------------------------------------------------------------------------------
+
+    def insert_many(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """Bulk insert with executemany (fast path for the demo and importers)."""
+        if not table.isidentifier() or not all(c.isidentifier() for c in columns):
+            raise ValueError("bad identifier")
+        sql = (
+            f"INSERT INTO [{table}] ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})"
+        )
+        with self.transaction() as conn:
+            conn.executemany(sql, rows)
