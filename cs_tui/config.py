@@ -34,7 +34,12 @@ def parse_date(text: str) -> dt.date:
 
 
 def data_dir() -> Path:
-    """The platform data directory (not created until something is written there)."""
+    """The platform data directory (not created until something is written there).
+
+    `CS_TUI_DATA` overrides it.
+    """
+    if env := os.environ.get("CS_TUI_DATA"):
+        return Path(env)
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False)
@@ -54,6 +59,11 @@ def default_db_path() -> Path:
     if env := os.environ.get("CS_TUI_DB"):
         return Path(env)
     return data_dir() / "cs.db"
+
+
+def exports_dir() -> Path:
+    """Where tables exported with `e` are written."""
+    return data_dir() / "exports"
 
 
 def demo_db_path() -> Path:

@@ -1,0 +1,179 @@
+"""The Textual app: sections as modes, global bindings, palette providers, error handling."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
+
+from cs_tui import config
+from cs_tui.commands import AccountCommands, SectionCommands
+from cs_tui.config import Settings
+from cs_tui.db.store import Store
+from cs_tui.screens.account_screen import AccountScreen
+from cs_tui.screens.error_modal import ErrorModal
+from cs_tui.screens.help_screen import HelpScreen
+from cs_tui.screens.journey_screen import JourneyScreen
+from cs_tui.screens.metrics_screen import MetricsScreen
+from cs_tui.screens.playbooks_screen import PlaybooksScreen
+from cs_tui.screens.portfolio_screen import PortfolioScreen
+from cs_tui.screens.renewals_screen import RenewalsScreen
+from cs_tui.screens.welcome_screen import WelcomeScreen
+from cs_tui.widgets.record_table import RecordTable
+
+
+class CsApp(App[None]):
+    """cs-tui: the customer-success workstation."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "cs-tui"
+    MODES: ClassVar = {
+        "portfolio": PortfolioScreen,
+        "journey": JourneyScreen,
+        "renewals": RenewalsScreen,
+        "playbooks": PlaybooksScreen,
+        "metrics": MetricsScreen,
+    }
+    COMMANDS: ClassVar = App.COMMANDS | {AccountCommands, SectionCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "1",
+            "switch_section('portfolio')",
+            "Portfolio",
+            id="go.portfolio",
+            tooltip="Every account, its health and renewal",
+        ),
+        Binding(
+            "2",
+            "switch_section('journey')",
+            "Path",
+            id="go.journey",
+            tooltip="The critical path, week 1 to 52",
+        ),
+        Binding(
+            "3",
+            "switch_section('renewals')",
+            "Renewals",
+            id="go.renewals",
+            tooltip="The renewal queue",
+        ),
+        Binding(
+            "4",
+            "switch_section('playbooks')",
+            "Playbooks",
+            id="go.playbooks",
+            tooltip="Today's tasks and open playbook runs",
+        ),
+        Binding(
+            "5",
+            "switch_section('metrics')",
+            "Metrics",
+            id="go.metrics",
+            tooltip="Metrics against targets",
+        ),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key binding"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit cs-tui"),
+    ]
+
+    def __init__(
+        self,
+        store: Store | None,
+        *,
+        as_of: dt.date,
+        settings: Settings | None = None,
+        db_path: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.as_of = as_of
+        self.settings = settings or Settings()
+        self.db_path = db_path or (store.path if store is not None else None)
+        self.sub_title = self._describe()
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+
+    def _describe(self) -> str:
+        where = str(self.db_path) if self.db_path else "no database"
+        readonly = " (read-only)" if self.store is not None and self.store.readonly else ""
+        return f"{where}{readonly} · as of {self.as_of.isoformat()}"
+
+    @property
+    def user(self) -> str:
+        """Who is recorded on notes and ticks."""
+        return self.settings.user or "me"
+
+    def on_mount(self) -> None:
+        if self.store is None:
+            self.push_screen(WelcomeScreen(str(self.db_path)))
+        else:
+            self.switch_mode("portfolio")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_section" and self.store is None:
+            return False
+        return True
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def action_switch_section(self, mode: str) -> None:
+        """Show section `mode`."""
+        self.switch_section(mode)
+
+    def switch_section(self, mode: str) -> None:
+        """Show section `mode` (from a key or the command palette)."""
+        if self.store is not None:
+            self.switch_mode(mode)
+
+    def open_account(self, account_id: str) -> None:
+        """Open the account screen for `account_id` on top of the current section."""
+        if self.store is not None and self.store.account(account_id) is not None:
+            self.push_screen(AccountScreen(account_id))
+
+    def action_help(self) -> None:
+        """Show every binding in force."""
+        rows: list[tuple[str, str, str]] = []
+        seen: set[tuple[str, str]] = set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if (key, binding.action) in seen:
+                continue
+            seen.add((key, binding.action))
+            rows.append(
+                (
+                    self.get_key_display(binding),
+                    binding.description or binding.action,
+                    active.tooltip or binding.tooltip or "",
+                )
+            )
+        self.push_screen(HelpScreen(rows))
+
+    # -- app-wide handlers ------------------------------------------------------------------
+
+    @on(RecordTable.ExportRequested)
+    def export_table(self, event: RecordTable.ExportRequested) -> None:
+        """Write what a table shows (filter and sort applied) to a CSV file."""
+        headers, rows = event.table.shown()
+        name = (event.table.id or "table").removesuffix("-table")
+        folder = config.exports_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}-{self.as_of.isoformat()}.csv"
+        counter = 1
+        while path.exists():
+            counter += 1
+            path = folder / f"{name}-{self.as_of.isoformat()}-{counter}.csv"
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(headers)
+            writer.writerows(rows)
+        self.notify(f"{len(rows)} rows written to {path}", title="Exported")
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.push_screen(ErrorModal(event.worker.name, event.worker.error))

@@ -1,0 +1,38 @@
+"""SectionScreen: what every section shares (header with db and as-of, footer, placeholder)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+if TYPE_CHECKING:
+    from cs_tui.app import CsApp
+    from cs_tui.db.store import Store
+
+
+class SectionScreen(Screen[None]):
+    """A section of the workstation: header, a body from `compose_body`, and the footer."""
+
+    @property
+    def cs_app(self) -> CsApp:
+        """The app, typed."""
+        return cast("CsApp", self.app)
+
+    @property
+    def store(self) -> Store:
+        """The open store (sections only exist when a database is open)."""
+        store = self.cs_app.store
+        assert store is not None
+        return store
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        """The section's own widgets."""
+        yield from ()

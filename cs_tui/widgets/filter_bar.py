@@ -1,0 +1,70 @@
+"""FilterBar: the `/` filter input that narrows a table as you type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Input
+
+
+class FilterBar(Input):
+    """A one-line filter, hidden until shown; `escape` clears and hides it."""
+
+    DEFAULT_CSS = """
+    FilterBar {
+        dock: top;
+        display: none;
+        border: tall $accent;
+        height: 3;
+    }
+    FilterBar.-shown {
+        display: block;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Clear filter", id="filter.close", tooltip="Clear and hide"),
+        Binding("enter", "done", "Keep filter", id="filter.done", tooltip="Back to the table"),
+    ]
+
+    @dataclass
+    class FilterChanged(Message):
+        """The filter text changed (an empty string means no filter)."""
+
+        bar: FilterBar
+        text: str
+
+    def __init__(self, placeholder: str = "Filter…", *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(placeholder=placeholder, id=id)
+
+    def open(self) -> None:
+        """Show the bar and focus it."""
+        self.add_class("-shown")
+        self.focus()
+
+    def action_close(self) -> None:
+        """Clear the filter, hide the bar and hand focus back."""
+        self.value = ""
+        self.remove_class("-shown")
+        self.screen.focus_next()
+
+    def action_done(self) -> None:
+        """Keep the filter and go back to the table."""
+        if not self.value:
+            self.remove_class("-shown")
+        self.screen.focus_next()
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.FilterChanged(self, event.value))
+
+
+def matches(query: str, *fields: object) -> bool:
+    """Whether every word of `query` occurs (case-insensitively) in one of `fields`."""
+    haystack = " ".join("" if f is None else str(f) for f in fields).casefold()
+    return all(word in haystack for word in query.casefold().split())

@@ -1,0 +1,112 @@
+"""Pilot tests of the app shell: sections, filter, account screen, notes, help, quit."""
+
+from __future__ import annotations
+
+from textual.widgets import TabbedContent
+
+from cs_tui.db.store import Store
+from cs_tui.screens.account_screen import AccountScreen
+from cs_tui.screens.help_screen import HelpScreen
+from cs_tui.screens.portfolio_screen import PortfolioScreen
+from cs_tui.screens.welcome_screen import WelcomeScreen
+from cs_tui.widgets.record_table import RecordTable
+from tests.conftest import add_accounts
+from tests.ui.helpers import SIZE, make_app
+
+ACCOUNTS = [
+    ("A1", "Acme Corp", "smb", "professional", "Ana Ruiz"),
+    ("A2", "Globex", "enterprise", "enterprise", "Bo Li"),
+    ("A3", "[bold red]Initech[/]", "mid-market", "professional", "Ana Ruiz"),
+]
+
+
+async def test_sections_switch_from_the_keyboard(store: Store) -> None:
+    add_accounts(store, ACCOUNTS)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.current_mode == "portfolio"
+        for key, mode in [
+            ("2", "journey"),
+            ("3", "renewals"),
+            ("4", "playbooks"),
+            ("5", "metrics"),
+            ("1", "portfolio"),
+        ]:
+            await pilot.press(key)
+            assert app.current_mode == mode
+
+
+async def test_filter_narrows_the_table_and_escape_clears(store: Store) -> None:
+    add_accounts(store, ACCOUNTS)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(RecordTable)
+        assert table.row_count == 3
+        await pilot.press("slash", *"ana")
+        assert sorted(r["account_id"] for r in table.records) == ["A1", "A3"]
+        await pilot.press("escape")
+        assert table.row_count == 3
+
+
+async def test_enter_opens_the_account_and_a_note_is_stored(store: Store) -> None:
+    add_accounts(store, ACCOUNTS)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press(
+            "down", "down", "enter"
+        )  # sorted by name: [bold red]Initech, Acme, Globex
+        assert isinstance(app.screen, AccountScreen)
+        assert app.screen.account_id == "A2"
+        await pilot.press("n")
+        await pilot.press(*"[b]call[/b] went well")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        notes = store.activities("A2")
+        assert [(n.kind, n.text, n.author) for n in notes] == [
+            ("note", "[b]call[/b] went well", "me")
+        ]
+        assert app.screen.query_one(TabbedContent).active == "tab-activity"
+        log = app.screen.query_one("#activity-table", RecordTable)
+        assert log.records[0]["text"] == "[b]call[/b] went well"
+        await pilot.press("escape")
+        assert isinstance(app.screen, PortfolioScreen)
+
+
+async def test_markup_in_names_is_shown_literally(store: Store) -> None:
+    add_accounts(store, ACCOUNTS)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(RecordTable)
+        row = table.row_of("A3")
+        assert row is not None
+        rendered = "".join(s.text for s in table._render_line(row + 1, 0, 160, table.rich_style))
+        assert "[bold red]Initech[/]" in rendered
+
+
+async def test_help_lists_bindings_and_q_quits(store: Store) -> None:
+    add_accounts(store, ACCOUNTS)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        described = {row[1] for row in app.screen.rows}
+        assert {"Portfolio", "Filter", "Help", "Quit"} <= described
+        await pilot.press("escape")
+        assert isinstance(app.screen, PortfolioScreen)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_without_a_database_the_welcome_screen_explains_how_to_start() -> None:
+    app = make_app(None)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press("1")
+        assert isinstance(app.screen, WelcomeScreen)
