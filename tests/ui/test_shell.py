@@ -110,3 +110,16 @@ async def test_without_a_database_the_welcome_screen_explains_how_to_start() -> 
         assert isinstance(app.screen, WelcomeScreen)
         await pilot.press("1")
         assert isinstance(app.screen, WelcomeScreen)
+
+
+async def test_the_palette_jumps_to_an_account_by_name(store: Store) -> None:
+    add_accounts(store, ACCOUNTS)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"globex")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountScreen)
+        assert app.screen.account_id == "A2"
