@@ -42,10 +42,18 @@ def report(name: str, value: float, *, label: str = "", accounts: int | None = N
     ratio = value / budget
     verdict = "ok" if ratio <= 1 else "OVER BUDGET"
     shown = f"{name}{f' ({label})' if label else ''}"
-    print(f"{shown:<44} {value:>10.3f} {unit:<3} budget {budget:>7.1f} {unit:<3} "
-          f"ratio {ratio:5.2f}  {verdict}", flush=True)
+    print(
+        f"{shown:<44} {value:>10.3f} {unit:<3} budget {budget:>7.1f} {unit:<3} "
+        f"ratio {ratio:5.2f}  {verdict}",
+        flush=True,
+    )
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     key = f"{name}{f'[{label}]' if label else ''}"
-    results[key] = {"value": round(value, 4), "unit": unit, "budget": budget,
-                    "ratio": round(ratio, 3), "accounts": accounts}
+    results[key] = {
+        "value": round(value, 4),
+        "unit": unit,
+        "budget": budget,
+        "ratio": round(ratio, 3),
+        "accounts": accounts,
+    }
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")

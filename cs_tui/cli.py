@@ -199,9 +199,50 @@ def demo(db: Path | None, as_of: dt.date | None, accounts: int, seed: int, force
     click.echo(f"Demo portfolio written to {path}" + (f": {detail}" if detail else ""))
 
 
+@cli.command()
+@db_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Where to write the copy (default: beside the database, named by date).",
+)
+@as_of_option
+def backup(db: Path | None, out: Path | None, as_of: dt.date | None) -> None:
+    """Copy the database safely, even while the workstation has it open."""
+    store = open_store(db)
+    target = out or store.path.with_name(
+        f"{store.path.stem}-{(as_of or config.today()).isoformat()}.backup.db"
+    )
+    if target.exists():
+        raise UserError(f"{target} already exists: choose another --out")
+    with user_errors():
+        store.backup(target)
+    store.close()
+    click.echo(f"Backed up {store.path} to {target}")
+
+
 def main() -> None:
-    """The console-script entry point."""
+    """The console-script entry point: no traceback ever reaches the user."""
     try:
-        cli(prog_name="cs-tui")
+        cli(prog_name="cs-tui", standalone_mode=True)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence, logged in full
+        log = crash_log(exc)
+        click.echo(f"cs-tui: unexpected error: {exc!r} (details in {log})", err=True)
+        sys.exit(1)
+
+
+def crash_log(exc: BaseException) -> Path:
+    """Write the traceback of `exc` to crash.log in the data directory and return its path."""
+    import traceback
+
+    path = config.data_dir() / "crash.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        pass
+    return path

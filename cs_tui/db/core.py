@@ -100,6 +100,9 @@ class BaseStore:
         store = cls(path, readonly=readonly)
         try:
             version = schema.schema_version(store.conn)
+            # Reading the catalogue touches the first pages: a truncated or corrupt file
+            # fails here, with a clear message, instead of inside a screen.
+            store.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as exc:
             store.close()
             raise StoreError(f"{path} is not a usable SQLite database: {exc}") from None
@@ -191,14 +194,32 @@ class BaseStore:
         if conn.in_transaction:
             yield conn
             return
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            yield conn
-        except BaseException:
-            conn.rollback()
-            raise
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            else:
+                conn.commit()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(self._write_failure(exc)) from exc
+
+    def _write_failure(self, exc: sqlite3.OperationalError) -> str:
+        """One line saying why a write failed; the transaction was rolled back."""
+        text = str(exc).lower()
+        if "full" in text:
+            why = "the disk is full"
+        elif "readonly" in text or "read-only" in text:
+            why = "the database is read-only"
+        elif "locked" in text or "busy" in text:
+            why = "another program holds the database locked"
+        elif "disk i/o" in text:
+            why = "a disk I/O error occurred"
         else:
-            conn.commit()
+            why = str(exc)
+        return f"{self.path}: nothing was saved: {why}"
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         """Rows of a read query."""

@@ -51,3 +51,17 @@ def test_a_bad_date_is_a_usage_error(tmp_path: Path) -> None:
     code, out = run("--db", str(tmp_path / "x.db"), "--as-of", "31/12/2026")
     assert code == 2
     assert "not a date" in out
+
+
+def test_backup_writes_a_copy_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    from cs_tui.db.store import Store
+
+    db = tmp_path / "cs.db"
+    Store.open(db, create=True).close()
+    out = tmp_path / "copy.db"
+    code, text = run("backup", "--db", str(db), "--out", str(out))
+    assert code == 0, text
+    assert out.exists() and Store.open(out).schema_version == schema.SCHEMA_VERSION
+    code, text = run("backup", "--db", str(db), "--out", str(out))
+    assert code == 1
+    assert "already exists" in text
