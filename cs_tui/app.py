@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import on
+from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
 from cs_tui import config
@@ -88,8 +90,12 @@ class CsApp(App[None]):
         as_of: dt.date,
         settings: Settings | None = None,
         db_path: Path | None = None,
+        catch_errors: bool = False,
     ) -> None:
         super().__init__()
+        self.catch_errors = catch_errors
+        """Show a failure in a handler as an error panel instead of exiting (the CLI sets it;
+        tests leave it off so that failures fail the test)."""
         self.store = store
         self.as_of = as_of
         self.settings = settings or Settings()
@@ -172,6 +178,19 @@ class CsApp(App[None]):
             writer.writerow(headers)
             writer.writerows(rows)
         self.notify(f"{len(rows)} rows written to {path}", title="Exported")
+
+    async def run_action(
+        self, action: str | ActionParseResult, default_namespace: DOMNode | None = None
+    ) -> bool:
+        """Run an action; a failure shows an error panel instead of ending the session."""
+        try:
+            return await super().run_action(action, default_namespace)
+        except Exception as error:
+            if not self.catch_errors:
+                raise
+            log = config.write_crash_log(error)
+            self.push_screen(ErrorModal(f"That action (details in {log})", error))
+            return True
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

@@ -157,7 +157,10 @@ def cli(
             store = open_store(path)
     from cs_tui.app import CsApp
 
-    CsApp(store, as_of=as_of or config.today(), settings=settings, db_path=path).run()
+    app = CsApp(
+        store, as_of=as_of or config.today(), settings=settings, db_path=path, catch_errors=True
+    )
+    app.run()
 
 
 def build_demo(path: Path, *, accounts: int, seed: int, as_of: dt.date) -> dict[str, int]:
@@ -229,20 +232,6 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the last line of defence, logged in full
-        log = crash_log(exc)
+        log = config.write_crash_log(exc)
         click.echo(f"cs-tui: unexpected error: {exc!r} (details in {log})", err=True)
         sys.exit(1)
-
-
-def crash_log(exc: BaseException) -> Path:
-    """Write the traceback of `exc` to crash.log in the data directory and return its path."""
-    import traceback
-
-    path = config.data_dir() / "crash.log"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write("".join(traceback.format_exception(exc)))
-    except OSError:
-        pass
-    return path

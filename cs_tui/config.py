@@ -179,3 +179,17 @@ def load_template(name: str, model: type[M]) -> M:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{shown}: not valid TOML: {exc}") from None
     return _validated(model, data, shown)
+
+
+def write_crash_log(exc: BaseException) -> Path:
+    """Append the traceback of `exc` to crash.log in the data directory; return its path."""
+    import traceback
+
+    path = data_dir() / "crash.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        pass
+    return path

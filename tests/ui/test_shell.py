@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import TabbedContent
 
 from cs_tui.db.store import Store
 from cs_tui.screens.account_screen import AccountScreen
+from cs_tui.screens.error_modal import ErrorModal
 from cs_tui.screens.help_screen import HelpScreen
 from cs_tui.screens.portfolio_screen import PortfolioScreen
 from cs_tui.screens.welcome_screen import WelcomeScreen
@@ -123,3 +125,24 @@ async def test_the_palette_jumps_to_an_account_by_name(store: Store) -> None:
         await pilot.pause()
         assert isinstance(app.screen, AccountScreen)
         assert app.screen.account_id == "A2"
+
+
+async def test_a_crash_in_a_screen_shows_an_error_panel_and_keeps_the_session(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_accounts(store, ACCOUNTS)
+    app = make_app(store)
+    app.catch_errors = True
+
+    def boom(self: PortfolioScreen) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(PortfolioScreen, "action_filter", boom)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorModal)
+        assert "kaboom" in repr(app.screen.error)
+        await pilot.press("escape")
+        assert isinstance(app.screen, PortfolioScreen)
+        assert app.is_running
