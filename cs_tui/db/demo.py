@@ -217,7 +217,7 @@ def _write_usage(store: Store, plan: Plan, seed: int, report: Progress) -> int:
             done, columns = item
             conn.executemany(sql, zip(*columns, strict=True))
             total += len(columns[0])
-            report("Usage", lo + (hi - lo) * done / plan.n)
+            report("Usage", min(hi, lo + (hi - lo) * done / plan.n))
         report("Indexing usage", hi)
         for _, create in indexes:
             conn.execute(create)

@@ -59,7 +59,9 @@ def rng_for(seed: int, stream: str) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(seq))
 
 
-def quota(rng: np.random.Generator, count: int, shares: Sequence[tuple[int, float]], rest: int):
+def quota(
+    rng: np.random.Generator, count: int, shares: Sequence[tuple[int, float]], rest: int
+) -> np.ndarray:
     """`count` codes in random order with exact shares (largest remainder); `rest` fills up."""
     exact = [count * share for _, share in shares]
     whole = [math.floor(x) for x in exact]
@@ -141,7 +143,8 @@ class Plan:
     @property
     def active(self) -> np.ndarray:
         """Accounts active at as_of."""
-        return self.churn == NONE
+        active: np.ndarray = self.churn == NONE
+        return active
 
     @property
     def last_day(self) -> np.ndarray:
@@ -150,7 +153,10 @@ class Plan:
 
     def iso(self, days: np.ndarray | int) -> list[str]:
         """ISO dates of day offsets (a list, even for one day)."""
-        return self.iso_table[np.asarray(days, dtype=np.int64).reshape(-1) - self.lo].tolist()
+        dates: list[str] = self.iso_table[
+            np.asarray(days, dtype=np.int64).reshape(-1) - self.lo
+        ].tolist()
+        return dates
 
     def day(self, offset: int) -> str:
         """The ISO date of one day offset."""
@@ -169,10 +175,8 @@ def _people(rng: np.random.Generator, count: int) -> list[str]:
     """`count` distinct person names."""
     total = len(words.FIRST_NAMES) * len(words.LAST_NAMES)
     picks = rng.choice(total, size=min(count, total), replace=False).tolist()
-    names = [
-        f"{words.FIRST_NAMES[p // len(words.LAST_NAMES)]} {words.LAST_NAMES[p % len(words.LAST_NAMES)]}"
-        for p in picks
-    ]
+    last = len(words.LAST_NAMES)
+    names = [f"{words.FIRST_NAMES[p // last]} {words.LAST_NAMES[p % last]}" for p in picks]
     return names + [f"Staff Member {k}" for k in range(len(names), count)]
 
 

@@ -123,7 +123,7 @@ def usage_params(plan: Plan, seed: int) -> UsageParams:
 
 
 def _day_tables(as_of: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per day of the window (index = offset + 364): weekday factor, weekend flag, holiday, summer."""
+    """Per day of the window (index = offset + 364): weekday, weekend and summer factors."""
     days = [as_of + dt.timedelta(days=k) for k in range(-WINDOW + 1, 1)]
     weekend = np.array([d.weekday() >= 5 for d in days])
     weekday = np.array([0.92 if d.weekday() == 4 else 1.0 for d in days])

@@ -1,0 +1,61 @@
+"""Benchmark: `demo --accounts 10000` into a new file (DESIGN.md budget: < 20 s).
+
+Run: `PYTHONPATH=. python bench/bench_demo.py [--accounts N] [--seed S]`. Writes to a temp dir.
+Prints wall time against the budget (and CPU time and the load average, because a busy shared
+machine stretches wall time), then each stage's share of the time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import report, timer
+from cs_tui.db.demo import generate
+from cs_tui.db.store import Store
+
+AS_OF = dt.date(2026, 10, 1)
+
+
+def main() -> None:
+    """Generate the portfolio, print the figures against the budget."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--accounts", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    stages: list[tuple[str, float]] = []
+    last: list[str] = [""]
+
+    def progress(label: str, _fraction: float) -> None:
+        if label != last[0]:
+            stages.append((label, time.perf_counter()))
+            last[0] = label
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(Path(tmp) / "demo.db", create=True)
+        load_before = os.getloadavg()[0]
+        cpu = time.process_time()
+        with timer() as wall:
+            summary = generate(store, accounts=args.accounts, seed=args.seed, as_of=AS_OF,
+                               progress=progress)  # fmt: skip
+        cpu = time.process_time() - cpu
+        store.close()
+        size_mb = (Path(tmp) / "demo.db").stat().st_size / 1e6
+    print(summary)
+    print(
+        f"{summary.total_rows:,} rows, {summary.total_rows / wall[0]:,.0f} rows/s, "
+        f"{size_mb:,.0f} MB; CPU {cpu:.2f} s (both threads); load average "
+        f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
+    )
+    for (label, t0), (_, t1) in zip(stages, stages[1:], strict=False):
+        print(f"  {label:<22} {t1 - t0:6.2f} s")
+    label = "" if args.accounts == 10_000 else f"{args.accounts} accounts"
+    report("demo_10k", wall[0], label=label, accounts=args.accounts)
+
+
+if __name__ == "__main__":
+    main()
