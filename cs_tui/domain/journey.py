@@ -32,7 +32,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from cs_tui.domain.models import BarrierKind, Edition, MilestoneTick
+from cs_tui.domain.models import EDITIONS, Account, BarrierKind, Edition, MilestoneTick
 
 TEMPLATE_NAME = "journey.toml"
 WEEKS = 52
@@ -324,7 +324,11 @@ class MilestoneProgress:
 
 @dataclass(frozen=True)
 class AccountJourney:
-    """Where one account is on its critical path at the as-of date."""
+    """Where one account is on its critical path at the as-of date.
+
+    The summary (stages, status, dates) is computed by `evaluate`; the per-milestone list is
+    built on first use, so evaluating a whole portfolio stays cheap.
+    """
 
     account_id: str
     journey: Journey
@@ -336,16 +340,39 @@ class AccountJourney:
     """Index of the stage it should be in (None before its start date)."""
     reached_index: int
     """Index of the stage it has reached; `len(journey.stages)` when every milestone is done."""
-    milestones: tuple[MilestoneProgress, ...]
     status: JourneyStatus
     weeks_behind: int
     """Weeks since the due week of its oldest overdue milestone (0 when nothing is overdue)."""
     last_tick: dt.date | None
     first_value_on: dt.date | None
     onboarded_on: dt.date | None
+    done: Mapping[str, dt.date] = field(default_factory=dict, repr=False)
+    """Milestone id -> done date, for the milestones of this path done by the as-of date."""
+    done_by: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """Milestone id -> who ticked it (when known)."""
     open_barriers: int = 0
     stage_barriers: Mapping[str, int] = field(default_factory=dict)
     """Open barriers per stage id."""
+
+    @cached_property
+    def milestones(self) -> tuple[MilestoneProgress, ...]:
+        """Every milestone of the path with its state, in path order."""
+        return tuple(self._progress(m) for m in self.journey.milestones)
+
+    def _progress(self, m: Milestone) -> MilestoneProgress:
+        due_on = due_date(self.start_date, m.due_week)
+        day = self.done.get(m.id)
+        state: MilestoneState
+        if day is not None:
+            state = "done" if day <= due_on else "late"
+            return MilestoneProgress(m, state, due_on, day, self.done_by.get(m.id))
+        if m.due_week < self.week:
+            state = "overdue"
+        elif m.due_week == self.week:
+            state = "due"
+        else:
+            state = "upcoming"
+        return MilestoneProgress(m, state, due_on)
 
     @property
     def started(self) -> bool:
@@ -399,22 +426,25 @@ class AccountJourney:
     @property
     def next_milestone(self) -> MilestoneProgress | None:
         """The first milestone not done, in path order (it may be overdue)."""
-        for m in self.milestones:
-            if m.done_on is None:
-                return m
-        return None
+        stage = self.reached_stage
+        if stage is None:
+            return None
+        for m in stage.milestones:
+            if m.id not in self.done:
+                return self._progress(m)
+        return None  # pragma: no cover - the reached stage always has an undone milestone
 
     @property
     def first_value_due(self) -> dt.date:
         """When first value is due: the end of the first-value stage."""
-        return due_date(
-            self.start_date, self.journey.stages[self.journey.first_value_index].end_week
-        )
+        stage = self.journey.stages[self.journey.first_value_index]
+        return due_date(self.start_date, stage.end_week)
 
     @property
     def onboarding_due(self) -> dt.date:
         """When onboarding is due to be complete: the end of the onboarded stage."""
-        return due_date(self.start_date, self.journey.stages[self.journey.onboarded_index].end_week)
+        stage = self.journey.stages[self.journey.onboarded_index]
+        return due_date(self.start_date, stage.end_week)
 
     @property
     def onboarded(self) -> bool:
@@ -462,57 +492,45 @@ def evaluate(
         stuck_weeks: behind with no tick for this many weeks while overdue is `stuck`.
         open_barriers: open barriers per stage id (count), shown beside the status.
     """
-    done: dict[str, tuple[dt.date, str | None]] = {}
+    on_path = journey.by_id
+    done: dict[str, dt.date] = {}
+    done_by: dict[str, str] = {}
     if isinstance(ticks, Mapping):
         for mid, day in ticks.items():
-            if day <= as_of:
-                done[mid] = (day, None)
+            if day <= as_of and mid in on_path:
+                done[mid] = day
     else:
         for tick in ticks:
-            if tick.done_on <= as_of:
-                done[tick.milestone_id] = (tick.done_on, tick.done_by)
+            if tick.done_on <= as_of and tick.milestone_id in on_path:
+                done[tick.milestone_id] = tick.done_on
+                done_by[tick.milestone_id] = tick.done_by
+    last_tick = max(done.values()) if done else None
 
-    week = week_of(start_date, as_of)
-    expected = journey.expected_index(week)
-    progress: list[MilestoneProgress] = []
-    reached = len(journey.stages)
-    last_tick: dt.date | None = None
-    oldest_overdue: Milestone | None = None
+    week = (as_of - start_date).days // 7 + 1
+    stages = journey.stages
+    reached = len(stages)
     # completion date of each stage, counting every earlier stage (None while incomplete)
     complete_on: list[dt.date | None] = []
     running: dt.date | None = start_date
-    for stage in journey.stages:
+    for stage in stages:
         for m in stage.milestones:
-            due_on = due_date(start_date, m.due_week)
-            found = done.get(m.id)
-            if found is not None:
-                day, by = found
-                state: MilestoneState = "done" if day <= due_on else "late"
-                last_tick = day if last_tick is None or day > last_tick else last_tick
-                if running is not None and day > running:
-                    running = day
-                progress.append(MilestoneProgress(m, state, due_on, day, by))
-                continue
-            running = None
-            if stage.index < reached:
-                reached = stage.index
-            if m.due_week < week:
-                state = "overdue"
-                if oldest_overdue is None:
-                    oldest_overdue = m
-            elif m.due_week == week:
-                state = "due"
-            else:
-                state = "upcoming"
-            progress.append(MilestoneProgress(m, state, due_on, None, None))
+            day = done.get(m.id)
+            if day is None:
+                running = None
+                if reached > stage.index:
+                    reached = stage.index
+            elif running is not None and day > running:
+                running = day
         complete_on.append(running)
 
     status: JourneyStatus = "on track"
     weeks_behind = 0
-    if oldest_overdue is not None:
+    # milestones are due stage by stage, so the oldest overdue one is in the reached stage
+    if reached < len(stages) and stages[reached].end_week < week:
+        due_week = stages[reached].end_week
         status = "behind"
-        weeks_behind = week - oldest_overdue.due_week
-        overdue_since = due_date(start_date, oldest_overdue.due_week) + dt.timedelta(days=1)
+        weeks_behind = week - due_week
+        overdue_since = due_date(start_date, due_week) + dt.timedelta(days=1)
         quiet_since = max(overdue_since, last_tick) if last_tick else overdue_since
         if (as_of - quiet_since).days >= 7 * stuck_weeks:
             status = "stuck"
@@ -523,17 +541,54 @@ def evaluate(
         start_date=start_date,
         as_of=as_of,
         week=week,
-        expected_index=expected,
+        expected_index=journey.expected_index(week),
         reached_index=reached,
-        milestones=tuple(progress),
         status=status,
         weeks_behind=weeks_behind,
         last_tick=last_tick,
         first_value_on=complete_on[journey.first_value_index],
         onboarded_on=complete_on[journey.onboarded_index],
+        done=done,
+        done_by=done_by,
         open_barriers=sum(barriers.values()),
         stage_barriers=barriers,
     )
+
+
+def evaluate_accounts(
+    template: JourneyTemplate,
+    accounts: Iterable[Account],
+    ticks: Mapping[str, Mapping[str, dt.date]],
+    as_of: dt.date,
+    *,
+    stuck_weeks: int = 3,
+    open_barriers: Mapping[str, Mapping[str, int]] | None = None,
+) -> list[AccountJourney]:
+    """Evaluate many accounts at once, each against its edition's path.
+
+    Args:
+        template: the journey template.
+        accounts: the accounts.
+        ticks: account id -> milestone id -> done date.
+        as_of: the date to evaluate at.
+        stuck_weeks: see `evaluate`.
+        open_barriers: account id -> stage id -> open barriers.
+    """
+    barriers = open_barriers or {}
+    empty: dict[str, dt.date] = {}
+    paths = {e: template.for_edition(e) for e in EDITIONS}
+    return [
+        evaluate(
+            paths.get(a.edition) or template.for_edition(a.edition),
+            a.account_id,
+            a.start_date,
+            ticks.get(a.account_id, empty),
+            as_of,
+            stuck_weeks=stuck_weeks,
+            open_barriers=barriers.get(a.account_id),
+        )
+        for a in accounts
+    ]
 
 
 def sort_most_behind(journeys: Iterable[AccountJourney]) -> list[AccountJourney]:
