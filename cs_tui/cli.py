@@ -225,6 +225,110 @@ def backup(db: Path | None, out: Path | None, as_of: dt.date | None) -> None:
     click.echo(f"Backed up {store.path} to {target}")
 
 
+JOURNEY_FIELDS = [
+    "account_id",
+    "name",
+    "csm",
+    "week",
+    "expected_stage",
+    "reached_stage",
+    "status",
+    "weeks_behind",
+    "open_barriers",
+    "next_milestone",
+    "next_due",
+]
+
+
+@cli.command()
+@db_option
+@as_of_option
+@format_option("table", "json", "csv")
+@click.option(
+    "--scope",
+    type=click.Choice(["active", "first-year", "all"]),
+    default="active",
+    show_default=True,
+    help="Accounts active at the date, those in their first year, or every account.",
+)
+@click.option("--csm", default=None, help="Only this CSM's accounts.")
+def journey(db: Path | None, as_of: dt.date | None, fmt: str, scope: str, csm: str | None) -> None:
+    """Where every customer is on its critical path (week 1 to 52), most behind first.
+
+    Each record: account_id, week, expected_stage, reached_stage, status (on track / behind /
+    stuck), weeks_behind, open_barriers and the next milestone with its due date.
+    """
+    from cs_tui.domain.journey import (
+        TEMPLATE_NAME,
+        JourneyTemplate,
+        evaluate_accounts,
+        sort_most_behind,
+    )
+
+    with user_errors():
+        settings = config.load_settings()
+        template = config.load_template(TEMPLATE_NAME, JourneyTemplate)
+    store = open_store(db)
+    day = as_of or config.today()
+    with user_errors():
+        data = store.journey_portfolio(day, scope=scope.replace("-", "_"), csm=csm)
+    store.close()
+    journeys = evaluate_accounts(
+        template,
+        data.accounts,
+        data.ticks,
+        day,
+        stuck_weeks=settings.stuck_weeks,
+        open_barriers=data.open_barriers,
+    )
+    accounts = {a.account_id: a for a in data.accounts}
+    records = []
+    for j in sort_most_behind(journeys):
+        nxt = j.next_milestone
+        account = accounts[j.account_id]
+        records.append(
+            {
+                "account_id": j.account_id,
+                "name": account.name,
+                "csm": account.csm,
+                "week": j.week,
+                "expected_stage": j.expected_stage_name or None,
+                "reached_stage": j.reached_stage_name,
+                "status": j.status,
+                "weeks_behind": j.weeks_behind,
+                "open_barriers": j.open_barriers,
+                "next_milestone": nxt.milestone.title if nxt else None,
+                "next_due": nxt.due_on.isoformat() if nxt else None,
+            }
+        )
+    emit_records(records, JOURNEY_FIELDS, fmt)
+
+
+def emit_records(records: list[dict[str, Any]], fields: list[str], fmt: str) -> None:
+    """Print records as an aligned table, a JSON array or CSV (with a header row)."""
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    from cs_tui.widgets.literal import literal_str
+
+    rows = [fields] + [[literal_str(r.get(f), single_line=True) for f in fields] for r in records]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(fields))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
 def main() -> None:
     """The console-script entry point: no traceback ever reaches the user."""
     try:
