@@ -29,6 +29,8 @@ class JourneyPortfolio:
     """account id -> milestone id -> done date."""
     open_barriers: dict[str, dict[str, int]] = field(default_factory=dict)
     """account id -> stage id -> barriers open at the as-of date."""
+    barrier_kinds: dict[str, dict[str, int]] = field(default_factory=dict)
+    """stage id -> kind (`customer` / `ours`) -> barriers open at the as-of date."""
 
 
 class JourneyQueries(BaseStore):
@@ -275,14 +277,18 @@ class JourneyQueries(BaseStore):
             pairs = (pair.partition("\x1f") for pair in packed.split("\x1e"))
             ticks[account_id] = {milestone_id: dates[done_on] for milestone_id, _, done_on in pairs}
         barriers: dict[str, dict[str, int]] = {}
-        for account_id, stage, n in cur.execute(
-            "SELECT account_id, stage, count(*) FROM barriers WHERE opened_on <= ? "
+        kinds: dict[str, dict[str, int]] = {}
+        for account_id, stage, kind, n in cur.execute(
+            "SELECT account_id, stage, kind, count(*) FROM barriers WHERE opened_on <= ? "
             "AND (resolved_on IS NULL OR resolved_on > ?) "
-            f"AND account_id IN ({sub}) GROUP BY account_id, stage",
+            f"AND account_id IN ({sub}) GROUP BY account_id, stage, kind",
             [day, day, *params],
         ):
-            barriers.setdefault(account_id, {})[stage] = n
-        return JourneyPortfolio(accounts, ticks, barriers)
+            per_stage = barriers.setdefault(account_id, {})
+            per_stage[stage] = per_stage.get(stage, 0) + n
+            per_kind = kinds.setdefault(stage, {})
+            per_kind[kind] = per_kind.get(kind, 0) + n
+        return JourneyPortfolio(accounts, ticks, barriers, kinds)
 
     def account_journeys(
         self,

@@ -83,6 +83,8 @@ class StageDef(_Strict):
 
     id: str = Field(pattern=_ID_PATTERN)
     name: str = Field(min_length=1)
+    short: str | None = Field(default=None, min_length=1, max_length=6)
+    """A label of at most 6 characters for charts (default: the name, cut)."""
     week: int = Field(ge=1, le=WEEKS)
     """The week the customer should be in this stage (weeks count from 1)."""
     end_week: int | None = Field(default=None, ge=1, le=WEEKS)
@@ -166,6 +168,10 @@ class JourneyTemplate(_Strict):
         """Stage id -> name, in order."""
         return {s.id: s.name for s in self.stages}
 
+    def stage_shorts(self) -> dict[str, str]:
+        """Stage id -> short chart label, in order."""
+        return {s.id: s.short or s.name[:6] for s in self.stages}
+
     def known_barriers(self, stage_id: str) -> list[KnownBarrier]:
         """The template's known barriers of one stage (empty for an unknown stage)."""
         for stage in self.stages:
@@ -200,6 +206,8 @@ class Stage:
     index: int
     id: str
     name: str
+    short: str
+    """At most 6 characters, for chart axes."""
     week: int
     end_week: int
     """The last week of the stage: its milestones are due by the end of this week."""
@@ -270,8 +278,9 @@ def _resolve(template: JourneyTemplate, edition: str) -> Journey:
             end = sdef.week
         mdefs = [*sdef.milestones, *extras.get(sdef.id, [])]
         milestones = tuple(Milestone(m.id, m.title, sdef.id, i, end) for m in mdefs)
+        short = sdef.short or sdef.name[:6]
         stages.append(
-            Stage(i, sdef.id, sdef.name, sdef.week, end, milestones, tuple(sdef.barriers))
+            Stage(i, sdef.id, sdef.name, short, sdef.week, end, milestones, tuple(sdef.barriers))
         )
     ids = [s.id for s in stages]
     return Journey(

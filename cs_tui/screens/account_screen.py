@@ -15,6 +15,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from cs_tui.domain.models import Account
 from cs_tui.screens.base import SectionScreen
 from cs_tui.screens.note_modal import NoteModal
+from cs_tui.screens.timeline_screen import TimelineScreen
 from cs_tui.widgets.account_health import AccountHealth
 from cs_tui.widgets.account_journey import AccountJourney
 from cs_tui.widgets.account_playbooks import AccountPlaybooks
@@ -53,6 +54,13 @@ class AccountScreen(SectionScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="account.back", tooltip="Back"),
         Binding("n", "add_note", "Note", id="account.note", tooltip="Add a note to the log"),
+        Binding(
+            "t",
+            "open_timeline",
+            "Timeline",
+            id="account.timeline",
+            tooltip="The 52-week critical path: tick milestones, log barriers",
+        ),
     ]
 
     def __init__(self, account_id: str) -> None:
@@ -165,6 +173,13 @@ class AccountScreen(SectionScreen):
         self.notify("Note saved", title=cast(str, Text(self.account.name).plain))
         self.query_one(TabbedContent).active = "tab-activity"
         self.load()
+
+    def action_open_timeline(self) -> None:
+        """Open the account's critical-path timeline; refresh the Journey tab after it."""
+        self.app.push_screen(TimelineScreen(self.account_id), self._timeline_closed)
+
+    def _timeline_closed(self, _: None) -> None:
+        self.query_one(AccountJourney).load()
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self) -> None:
