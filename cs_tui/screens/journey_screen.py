@@ -60,6 +60,12 @@ COLUMNS = [
 ]
 
 
+def integer_ticks(top: int, count: int = 5) -> list[int]:
+    """About `count` whole-number ticks from 0 to at least `top` (counts have no halves)."""
+    step = max(1, -(-top // count))
+    return list(range(0, top + step, step))
+
+
 def journey_record(account: Account, journey: AccountJourney, order: int) -> dict[str, Any]:
     """The table record for one account's path."""
     nxt = journey.next_milestone
@@ -108,14 +114,14 @@ class JourneyScreen(SectionScreen):
         Binding(
             "a",
             "toggle_all",
-            "All/first year",
+            "All",
             id="journey.all",
             tooltip="Every active account, or those in their first year",
         ),
         Binding(
             "m",
             "toggle_mine",
-            "Mine/all",
+            "Mine",
             id="journey.mine",
             tooltip="Only my accounts (settings: my_csm or user)",
         ),
@@ -245,6 +251,7 @@ class JourneyScreen(SectionScreen):
             plt.multiple_bar(  # type: ignore[call-arg]
                 labels, [expected, reached], labels=["expected", "reached"]
             )
+            plt.yticks(integer_ticks(max(expected + reached)))
         plt.title("Accounts per stage: expected vs reached")
         plot.refresh()
 
@@ -263,6 +270,7 @@ class JourneyScreen(SectionScreen):
             plt.stacked_bar(  # type: ignore[call-arg]
                 labels, [customer, ours], labels=["customer challenge", "our issue"]
             )
+            plt.yticks(integer_ticks(max(c + o for c, o in zip(customer, ours, strict=True))))
         plt.title("Open barriers by stage")
         plot.refresh()
 
