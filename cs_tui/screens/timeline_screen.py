@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -338,17 +339,21 @@ class TimelineScreen(SectionScreen):
 
     # -- changes ------------------------------------------------------------------------------
 
-    def _write(self, change: Change | None, fn: object, *args: object) -> bool:
+    def _write(self, change: Change | None, write: Callable[[], object]) -> bool:
         """Run a Store write; remember `change` for undo; reload. False when it failed."""
         try:
-            fn(*args)  # type: ignore[operator]
+            write()
         except StoreError as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return False
         if change is not None:
             self.undo_stack.append(change)
         self.load()
         return True
+
+    def _tell(self, message: str) -> None:
+        """A short notification, shown literally (it may quote a barrier's text)."""
+        self.notify(message, timeout=2, markup=False)
 
     def action_toggle_tick(self) -> None:
         """Tick the milestone under the cursor (or untick it), stored at once."""
@@ -357,66 +362,49 @@ class TimelineScreen(SectionScreen):
         progress = self.progress(self.cursor_id[2:])
         if progress is None:
             return
-        store, as_of, user = self.store, self.cs_app.as_of, self.cs_app.user
+        store, as_of, user, aid = self.store, self.cs_app.as_of, self.cs_app.user, self.account_id
         mid, title = progress.milestone.id, progress.milestone.title
+        stored = next((t for t in store.milestone_ticks(aid) if t.milestone_id == mid), None)
         if progress.is_done:
-            previous = store.milestone_ticks(self.account_id)
-            removed = next((t for t in previous if t.milestone_id == mid), None)
             if self._write(
-                Change("untick", mid, removed, title=title),
-                store.untick_milestone,
-                self.account_id,
-                mid,
-                as_of,
-                user,
+                Change("untick", mid, stored, title=title),
+                lambda: store.untick_milestone(aid, mid, as_of, user, title=title),
             ):
-                self.notify(f"Unticked: {title}", timeout=2)
-        else:
-            before = next(
-                (t for t in store.milestone_ticks(self.account_id) if t.milestone_id == mid), None
-            )
-            if self._write(
-                Change("tick", mid, before, title=title),
-                lambda: store.tick_milestone(self.account_id, mid, as_of, user, title=title),
-            ):
-                self.notify(f"Ticked: {title}", timeout=2)
+                self._tell(f"Unticked: {title}")
+        elif self._write(
+            Change("tick", mid, stored, title=title),
+            lambda: store.tick_milestone(aid, mid, as_of, user, title=title),
+        ):
+            self._tell(f"Ticked: {title}")
 
     def action_undo(self) -> None:
         """Undo the last tick, untick, barrier or resolve made on this screen."""
         if not self.undo_stack:
-            self.notify("Nothing to undo", timeout=2)
+            self._tell("Nothing to undo")
             return
         change = self.undo_stack.pop()
+        if self._write(None, self._undo_write(change)):
+            self._tell(f"Undone: {change.kind.replace('_', ' ')}: {change.title}")
+        else:
+            self.undo_stack.append(change)
+
+    def _undo_write(self, change: Change) -> Callable[[], object]:
+        """The Store write that reverses `change`."""
         store, as_of, user, aid = self.store, self.cs_app.as_of, self.cs_app.user, self.account_id
-        if change.kind == "tick":
-            if change.previous is None:
-                self._write(
-                    None,
-                    lambda: store.untick_milestone(
-                        aid, change.milestone_id, as_of, user, title=change.title
-                    ),
-                )
-            else:
-                prev = change.previous
-                self._write(
-                    None,
-                    lambda: store.tick_milestone(
-                        aid, prev.milestone_id, prev.done_on, prev.done_by, title=change.title
-                    ),
-                )
-        elif change.kind == "untick" and change.previous is not None:
-            prev = change.previous
-            self._write(
-                None,
-                lambda: store.tick_milestone(
-                    aid, prev.milestone_id, prev.done_on, prev.done_by, title=change.title
-                ),
+        prev = change.previous
+        if change.kind in ("tick", "untick") and prev is not None:
+            # put back the tick as it was (its date and who), which undoes both a tick over an
+            # earlier one and an untick
+            return lambda: store.tick_milestone(
+                aid, prev.milestone_id, prev.done_on, prev.done_by, title=change.title
             )
-        elif change.kind == "add_barrier":
-            self._write(None, store.delete_barrier, change.barrier_id, as_of, user)
-        elif change.kind == "resolve":
-            self._write(None, store.reopen_barrier, change.barrier_id, as_of, user)
-        self.notify(f"Undone: {change.kind.replace('_', ' ')} {change.title}".rstrip(), timeout=2)
+        if change.kind == "tick":
+            return lambda: store.untick_milestone(
+                aid, change.milestone_id, as_of, user, title=change.title
+            )
+        if change.kind == "add_barrier":
+            return lambda: store.delete_barrier(change.barrier_id, as_of, user)
+        return lambda: store.reopen_barrier(change.barrier_id, as_of, user)
 
     def action_add_barrier(self) -> None:
         """Log a barrier on the stage under the cursor (kind and text in a modal)."""
@@ -437,11 +425,11 @@ class TimelineScreen(SectionScreen):
                     self.account_id, stage.id, kind, text, self.cs_app.as_of, self.cs_app.user
                 )
             except StoreError as exc:
-                self.notify(str(exc), title="Not saved", severity="error")
+                self.notify(str(exc), title="Not saved", severity="error", markup=False)
                 return
             self.undo_stack.append(Change("add_barrier", barrier_id=barrier.id or 0, title=text))
             self.cursor_id = f"b:{barrier.id}"
-            self.notify(f"Barrier logged on {stage.name}", timeout=2)
+            self._tell(f"Barrier logged on {stage.name}")
             self.load()
 
         self.app.push_screen(BarrierModal(stage.name, suggestions), save)
@@ -457,23 +445,19 @@ class TimelineScreen(SectionScreen):
                 if stage is not None and b.stage == stage.id and b.resolved_on is None
             ]
             if len(candidates) != 1:
-                self.notify(
+                self._tell(
                     "Move the cursor to the barrier to resolve"
                     if candidates
-                    else "No open barrier on this stage",
-                    timeout=3,
+                    else "No open barrier on this stage"
                 )
                 return
             barrier = candidates[0]
         if barrier.resolved_on is not None or barrier.id is None:
-            self.notify("Already resolved", timeout=2)
+            self._tell("Already resolved")
             return
-        bid = barrier.id
+        store, bid, as_of, user = self.store, barrier.id, self.cs_app.as_of, self.cs_app.user
         if self._write(
             Change("resolve", barrier_id=bid, title=barrier.text),
-            self.store.resolve_barrier,
-            bid,
-            self.cs_app.as_of,
-            self.cs_app.user,
+            lambda: store.resolve_barrier(bid, as_of, user),
         ):
-            self.notify("Barrier resolved", timeout=2)
+            self._tell("Barrier resolved")

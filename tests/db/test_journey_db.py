@@ -150,6 +150,11 @@ def test_portfolio_ticks_and_barriers_at_the_as_of_date(jstore):
     data = jstore.journey_portfolio(AS_OF)
     assert data.ticks == {"new": {"blog_migrated": AS_OF - dt.timedelta(days=2)}}
     assert data.open_barriers == {"new": {"setup": 1}, "young": {"active": 1}}
+    assert data.barrier_kinds == {"setup": {"ours": 1}, "active": {"customer": 1}}
+    jstore.add_barrier("new", "setup", "customer", "two", AS_OF, "ann")
+    again = jstore.journey_portfolio(AS_OF)
+    assert again.open_barriers["new"] == {"setup": 2}
+    assert again.barrier_kinds["setup"] == {"ours": 1, "customer": 1}
 
 
 def test_account_journeys(jstore):
