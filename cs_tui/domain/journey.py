@@ -658,40 +658,55 @@ class JourneyRates:
         return float(statistics.median(self.ttfv_days)) if self.ttfv_days else None
 
 
-def journey_rates(journeys: Iterable[AccountJourney]) -> JourneyRates:
-    """Portfolio onboarding completion and time-to-first-value figures.
+def journey_rates(
+    journeys: Iterable[AccountJourney], *, since: dt.date | None = None
+) -> JourneyRates:
+    """Portfolio onboarding completion and time-to-first-value figures at the as-of date.
 
-    Filter `journeys` first for a cohort (e.g. accounts that started in a window, or one CSM).
+    Args:
+        journeys: the accounts' paths, evaluated at one as-of date (filter them first for a
+            cohort: one CSM, one segment, ...).
+        since: for a window ending at the as-of date: only accounts whose onboarding (or first
+            value) fell due on or after `since` count in those rates, and only first values
+            reached on or after `since` count in the time to first value.
     """
     accounts = onboarding_due = onboarded = on_time = fv_due = fv_reached = 0
     ttfv: list[int] = []
+    start = since or dt.date.min
     for j in journeys:
         accounts += 1
-        if j.onboarding_due <= j.as_of:
+        if start <= j.onboarding_due <= j.as_of:
             onboarding_due += 1
             if j.onboarded_on is not None:
                 onboarded += 1
                 if j.onboarded_on <= j.onboarding_due:
                     on_time += 1
-        if j.first_value_due <= j.as_of:
+        if start <= j.first_value_due <= j.as_of:
             fv_due += 1
             if j.first_value_on is not None:
                 fv_reached += 1
-        if (days := j.time_to_first_value) is not None:
-            ttfv.append(days)
+        if j.first_value_on is not None and j.first_value_on >= start:
+            ttfv.append(max(0, (j.first_value_on - j.start_date).days))
     return JourneyRates(
         accounts, onboarding_due, onboarded, on_time, fv_due, fv_reached, tuple(ttfv)
     )
 
 
-def onboarding_completion_rate(journeys: Iterable[AccountJourney]) -> float | None:
-    """Share of accounts due to be onboarded (past the end of "Full speed") that are."""
-    return journey_rates(journeys).onboarding_completion
+def onboarding_completion_rate(
+    journeys: Iterable[AccountJourney], *, since: dt.date | None = None
+) -> float | None:
+    """Share of accounts due to be onboarded (past the end of "Full speed") that are.
+
+    With `since`, only accounts whose onboarding fell due from `since` to the as-of date count.
+    """
+    return journey_rates(journeys, since=since).onboarding_completion
 
 
-def mean_time_to_first_value(journeys: Iterable[AccountJourney]) -> float | None:
-    """Mean days from start date to first value, over accounts that reached it."""
-    return journey_rates(journeys).ttfv_mean_days
+def mean_time_to_first_value(
+    journeys: Iterable[AccountJourney], *, since: dt.date | None = None
+) -> float | None:
+    """Mean days from start date to first value, over accounts that reached it (since `since`)."""
+    return journey_rates(journeys, since=since).ttfv_mean_days
 
 
 def stage_counts(journeys: Iterable[AccountJourney]) -> dict[str, tuple[int, int]]:

@@ -404,6 +404,19 @@ def test_portfolio_rates():
     assert mean_time_to_first_value([onboarded_late]) == 90
 
 
+def test_portfolio_rates_in_a_window():
+    # onboarding due at the end of week 11 (day 76); first value at the end of week 9 (day 62)
+    early = at(day(100), all_done_through("full_speed", on=day(40)))
+    rates = journey_rates([early], since=day(70))
+    assert rates.onboarding_due == 1 and rates.onboarded == 1
+    assert rates.first_value_due == 0 and rates.ttfv_days == ()
+    later = journey_rates([early], since=day(80))
+    assert later.onboarding_due == 0 and later.onboarding_completion is None
+    assert journey_rates([early], since=day(30)).ttfv_days == (40,)
+    assert onboarding_completion_rate([early], since=day(70)) == 1.0
+    assert mean_time_to_first_value([early], since=day(70)) is None
+
+
 def test_portfolio_rates_with_nobody_due():
     rates = journey_rates([at(day(3))])
     assert rates.onboarding_completion is None and rates.first_value_rate is None
