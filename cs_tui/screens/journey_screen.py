@@ -39,7 +39,7 @@ def _status(value: str | None) -> str:
 
 
 def _behind(value: int | None) -> str:
-    return "" if not value else f"[b]{value}[/]"
+    return "" if not value else f"[b]{value} wk[/]"
 
 
 def _barriers(value: int | None) -> str:
@@ -47,16 +47,16 @@ def _barriers(value: int | None) -> str:
 
 
 COLUMNS = [
-    Col("name", "Account"),
-    Col("csm", "CSM"),
-    Col("week", "Week"),
-    Col("expected_stage", "Expected stage"),
-    Col("reached_stage", "Reached stage"),
-    Col("weeks_behind", "Wks behind", fmt=_behind),
-    Col("status", "Status", fmt=_status),
-    Col("open_barriers", "Barriers", fmt=_barriers),
-    Col("next_milestone", "Next milestone"),
-    Col("next_due", "Due"),
+    Col("name", "Account", width=24),
+    Col("csm", "CSM", width=17),
+    Col("week", "Week", width=4),
+    Col("expected_stage", "Expected stage", width=16),
+    Col("reached_stage", "Reached stage", width=16),
+    Col("weeks_behind", "Behind", fmt=_behind, width=6),
+    Col("status", "Status", fmt=_status, width=10),
+    Col("open_barriers", "Barriers", fmt=_barriers, width=8),
+    Col("next_milestone", "Next milestone", width=26),
+    Col("next_due", "Due", width=10),
 ]
 
 

@@ -1,0 +1,35 @@
+"""SVG snapshots of the critical-path section and an account timeline on the demo portfolio."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cs_tui.db.store import Store
+from tests.ui.helpers import SIZE, make_app
+
+
+async def _settle(pilot: Any) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_critical_path_section(snap_compare: Any, demo_store: Store) -> None:
+    async def run_before(pilot: Any) -> None:
+        await _settle(pilot)
+        await pilot.press("2")
+        await _settle(pilot)
+
+    assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=run_before)
+
+
+def test_account_timeline(snap_compare: Any, demo_store: Store) -> None:
+    async def run_before(pilot: Any) -> None:
+        await _settle(pilot)
+        await pilot.press("2")
+        await _settle(pilot)
+        await pilot.press("enter")  # the most behind account
+        await _settle(pilot)
+        await pilot.press("j", "j")
+        await _settle(pilot)
+
+    assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=run_before)
