@@ -52,7 +52,9 @@ _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: validators are built when a template is first loaded, not at import
+    # (cs-tui imports this module on start-up, where every millisecond counts)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class MilestoneDef(_Strict):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,7 +11,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import Static
-from textual_plotext import PlotextPlot
 
 from cs_tui.config import load_template
 from cs_tui.domain.journey import (
@@ -29,6 +28,9 @@ from cs_tui.screens.timeline_screen import TimelineScreen
 from cs_tui.widgets.filter_bar import FilterBar, matches
 from cs_tui.widgets.milestone_ribbon import STATUS_STYLES
 from cs_tui.widgets.record_table import Col, RecordTable
+
+if TYPE_CHECKING:
+    from textual_plotext import PlotextPlot
 
 
 def _status(value: str | None) -> str:
@@ -60,10 +62,10 @@ COLUMNS = [
 ]
 
 
-def integer_ticks(top: int, count: int = 5) -> list[int]:
+def integer_ticks(top: int, count: int = 5) -> list[float]:
     """About `count` whole-number ticks from 0 to at least `top` (counts have no halves)."""
     step = max(1, -(-top // count))
-    return list(range(0, top + step, step))
+    return [float(t) for t in range(0, top + step, step)]
 
 
 def journey_record(account: Account, journey: AccountJourney, order: int) -> dict[str, Any]:
@@ -141,6 +143,9 @@ class JourneyScreen(SectionScreen):
         yield FilterBar("Filter by name, CSM, stage or status…", id="journey-filter")
         yield Static("Reading the critical path…", id="journey-summary")
         yield RecordTable(COLUMNS, key="account_id", sort_key="order", id="journey-table")
+        # plotext is imported here, not at start-up: the first frame is the portfolio's
+        from textual_plotext import PlotextPlot
+
         with Horizontal(id="journey-charts"):
             yield PlotextPlot(id="stage-chart")
             yield PlotextPlot(id="barrier-chart")
@@ -238,7 +243,7 @@ class JourneyScreen(SectionScreen):
     # -- charts -------------------------------------------------------------------------------
 
     def _draw_stage_chart(self, data: SectionData) -> None:
-        plot = self.query_one("#stage-chart", PlotextPlot)
+        plot = cast("PlotextPlot", self.query_one("#stage-chart"))
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
@@ -256,7 +261,7 @@ class JourneyScreen(SectionScreen):
         plot.refresh()
 
     def _draw_barrier_chart(self, data: SectionData) -> None:
-        plot = self.query_one("#barrier-chart", PlotextPlot)
+        plot = cast("PlotextPlot", self.query_one("#barrier-chart"))
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
