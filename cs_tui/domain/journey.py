@@ -523,7 +523,9 @@ def evaluate(
     # completion date of each stage, counting every earlier stage (None while incomplete)
     complete_on: list[dt.date | None] = []
     running: dt.date | None = start_date
-    for stage in stages:
+    if not done:  # nothing ticked (common for old imported accounts): skip the walk
+        reached, complete_on = 0, [None] * len(stages)
+    for stage in stages if done else ():
         for m in stage.milestones:
             day = done.get(m.id)
             if day is None:
