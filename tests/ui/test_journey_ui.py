@@ -273,3 +273,22 @@ async def test_account_screen_journey_tab_and_t_opens_the_timeline(store: Store)
         await _settle(app, pilot)
         assert isinstance(app.screen, AccountScreen)
         assert ribbon.journey.done.get("understands_functionality") == AS_OF
+
+
+async def test_a_read_only_database_refuses_ticks_without_crashing(store: Store) -> None:
+    _seed(store)
+    path = store.path
+    store.close()
+    readonly = Store(path, readonly=True)
+    app = make_app(readonly)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_timeline(app, pilot, "A1")
+        await pilot.press("space")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, TimelineScreen)
+        assert screen.undo_stack == []
+        assert screen.progress("blog_migrated").state == "overdue"
+    readonly.close()
+    again = Store.open(path)
+    assert again.milestone_ticks("A1") == []
+    again.close()
