@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -16,13 +14,12 @@ AS_OF = dt.date(2025, 6, 2)
 
 
 @pytest.fixture
-def rstore(tmp_path: Path) -> Iterator[Store]:
+def rstore(store: Store) -> Store:
     """A fresh store with four accounts in two books and their renewals.
 
     A1 (ann): due in 10 days, 12,000. A2 (ann): overdue by 5 days, 6,000.
     B1 (bob): due in 100 days, 24,000. B2 (bob): due in 200 days, 3,000.
     """
-    store = Store.open(tmp_path / "renewals.db", create=True)
     accounts = [
         ("A1", "Alpha <b>", "ann", 10, 1000.0),
         ("A2", "Acme", "ann", -5, 500.0),
@@ -53,8 +50,7 @@ def rstore(tmp_path: Path) -> Iterator[Store]:
         ["account_id", "renewal_date", "arr_due", "outcome"],
         [(aid, day(d), mrr * 12, "open") for aid, _, _, d, mrr in accounts],
     )
-    yield store
-    store.close()
+    return store
 
 
 def day(offset: int) -> str:
