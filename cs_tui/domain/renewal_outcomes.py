@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
 from cs_tui.domain.renewals import Frozen
@@ -238,3 +238,46 @@ class DecidedRenewal(Frozen):
 def past_year(as_of: dt.date) -> tuple[dt.date, dt.date]:
     """The 365 days ending at `as_of`, both included (DESIGN.md's default window)."""
     return as_of - dt.timedelta(days=364), as_of
+
+
+class DecidedSummary(Frozen):
+    """Totals of decided renewals: counts, ARR kept and lost, GRR and NRR (DESIGN.md)."""
+
+    renewed: int
+    churned: int
+    expansions: int
+    contractions: int
+    arr_due: float
+    arr_renewed: float
+    retained: float
+    """sum(min(arr_renewed, arr_due))."""
+
+    @property
+    def grr(self) -> float | None:
+        """Gross revenue retention: retained / due (None when nothing was due)."""
+        return self.retained / self.arr_due if self.arr_due else None
+
+    @property
+    def nrr(self) -> float | None:
+        """Net revenue retention: renewed / due (None when nothing was due)."""
+        return self.arr_renewed / self.arr_due if self.arr_due else None
+
+    @property
+    def eligible_churn(self) -> float | None:
+        """ARR lost (churn and contraction) / ARR due (None when nothing was due)."""
+        return (self.arr_due - self.retained) / self.arr_due if self.arr_due else None
+
+
+def summarise_decided(decided: Iterable[DecidedRenewal]) -> DecidedSummary:
+    """Counts and ARR totals of decided renewals."""
+    items = list(decided)
+    kinds = [d.kind for d in items]
+    return DecidedSummary(
+        renewed=sum(d.outcome == "renewed" for d in items),
+        churned=kinds.count("churned"),
+        expansions=kinds.count("expansion"),
+        contractions=kinds.count("contraction"),
+        arr_due=sum(d.arr_due for d in items),
+        arr_renewed=sum(d.arr_renewed for d in items),
+        retained=sum(d.retained for d in items),
+    )

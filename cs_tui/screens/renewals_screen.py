@@ -1,18 +1,481 @@
-"""The Renewals section (placeholder until its work lands: it says what it will hold)."""
+"""The Renewals section: the queue from 90 days out, steps, outcomes, and the past year."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widgets import ContentSwitcher
+
+from cs_tui.db.core import StoreError
+from cs_tui.domain.renewal_outcomes import (
+    CHURN_REASONS,
+    DecidedRenewal,
+    Outcome,
+    RenewalError,
+    split_churn_reason,
+    summarise_decided,
+)
+from cs_tui.domain.renewals import (
+    EVIDENCE_DAYS,
+    STEP_LABELS,
+    STEPS,
+    WINDOW_LABELS,
+    WINDOWS,
+    RenewalStatus,
+    add_months,
+    arr_by_month,
+    evidence_since,
+    month_start,
+    summarise,
+)
 from cs_tui.screens.base import SectionScreen
+from cs_tui.screens.renewal_outcome_modal import RenewalOutcomeModal
+from cs_tui.screens.renewal_step_modal import RenewalStepModal, StepChoice
+from cs_tui.widgets.filter_bar import FilterBar, matches
+from cs_tui.widgets.record_table import Col, RecordTable
+from cs_tui.widgets.renewal_chart import RenewalChart
+from cs_tui.widgets.renewal_strip import RenewalStrip, money
+
+DEFAULT_HORIZON = 120
+HORIZON_STEP = 30
+MIN_HORIZON, MAX_HORIZON = 30, 360
+
+BANDS = ("red", "yellow", "green")
+RISKS = ("high", "medium", "low")
+BAND_BADGE = {
+    "red": "[red]● red[/]",
+    "yellow": "[yellow]● yellow[/]",
+    "green": "[green]● green[/]",
+}
+
+
+def _money(value: float | None) -> str:
+    return "" if value is None else money(value)
+
+
+def _days(value: int | None) -> str:
+    if value is None:
+        return ""
+    return f"[b]{value}[/]" if value < 0 else str(value)
+
+
+def _window(rank: int | None) -> str:
+    return "" if rank is None else WINDOW_LABELS[WINDOWS[rank]]
+
+
+def _band(rank: int | None) -> str:
+    return "[dim]no health[/]" if rank is None else BAND_BADGE[BANDS[rank]]
+
+
+def _change(value: float | None) -> str:
+    if value is None:
+        return ""
+    if value < 0:
+        return f"[b]▼ {value:+.1f}[/]"
+    return f"▲ {value:+.1f}" if value > 0 else "= 0.0"
+
+
+def _risk(rank: int | None) -> str:
+    if rank is None:
+        return "[dim]unknown[/]"
+    return f"[b]{RISKS[rank]}[/]" if rank == 0 else RISKS[rank]
+
+
+def _step(index: int | None) -> str:
+    return "" if index is None else STEP_LABELS[STEPS[index]]
+
+
+def _done(value: bool | None) -> str:
+    if value is None:
+        return ""
+    return "✓ done" if value else "[b]✗ not yet[/]"
+
+
+def _late(days: int | None) -> str:
+    if days is None:
+        return ""
+    return f"[b reverse red] LATE [/] {days}d" if days else "[b reverse red] LATE [/] today"
+
+
+def _outcome(kind: str) -> str:
+    return {
+        "churned": "[b red]✗ churned[/]",
+        "contraction": "[yellow]▼ contraction[/]",
+        "expansion": "[green]▲ expansion[/]",
+        "flat": "= flat",
+    }[kind]
+
+
+QUEUE_COLUMNS = [
+    Col("name", "Account"),
+    Col("renewal_date", "Renewal"),
+    Col("days_left", "Days", fmt=_days),
+    Col("window", "Window", fmt=_window),
+    Col("arr_due", "ARR due", fmt=_money),
+    Col("band", "Health", fmt=_band),
+    Col("change_30d", "30d", fmt=_change),
+    Col("risk", "Risk", fmt=_risk),
+    Col("expected_step", "Expected by now", fmt=_step),
+    Col("expected_done", "Done?", fmt=_done),
+    Col("late", "Late by", fmt=_late),
+    Col("csm", "Owner"),
+]
+
+PAST_COLUMNS = [
+    Col("name", "Account"),
+    Col("renewal_date", "Renewal"),
+    Col("kind", "Outcome", fmt=_outcome),
+    Col("arr_due", "ARR due", fmt=_money),
+    Col("arr_renewed", "ARR renewed", fmt=_money),
+    Col("arr_change", "Change", fmt=lambda v: f"{v:+,.0f}"),
+    Col("reason", "Churn reason"),
+    Col("csm", "Owner"),
+]
+
+
+def days_late(status: RenewalStatus, as_of: dt.date) -> int | None:
+    """Days since the first missing step was due (None when on time)."""
+    due = [s.due_on for s in status.steps if s.step in status.missing]
+    return (as_of - min(due)).days if due else None
+
+
+def queue_record(status: RenewalStatus, as_of: dt.date) -> dict[str, Any]:
+    """The table record of one open renewal (ranks sort windows, bands and risks by urgency)."""
+    return {
+        "renewal_id": status.renewal_id,
+        "account_id": status.account_id,
+        "name": status.account_name,
+        "renewal_date": status.renewal_date.isoformat(),
+        "days_left": status.days_left,
+        "window": WINDOWS.index(status.window),
+        "arr_due": status.arr_due,
+        "band": None if status.band is None else BANDS.index(status.band),
+        "change_30d": status.change_30d,
+        "risk": RISKS.index(status.risk) if status.risk in RISKS else None,
+        "expected_step": None
+        if status.expected_step is None
+        else STEPS.index(status.expected_step),
+        "expected_done": status.expected_done,
+        "late": days_late(status, as_of),
+        "csm": status.csm,
+    }
+
+
+def past_record(decided: DecidedRenewal) -> dict[str, Any]:
+    """The table record of one decided renewal."""
+    key, note = split_churn_reason(decided.churn_reason)
+    reason = CHURN_REASONS.get(key, key) if key else ""  # type: ignore[call-overload]
+    return {
+        "renewal_id": decided.renewal_id,
+        "account_id": decided.account_id,
+        "name": decided.account_name,
+        "renewal_date": decided.renewal_date.isoformat(),
+        "kind": decided.kind,
+        "arr_due": decided.arr_due,
+        "arr_renewed": decided.arr_renewed,
+        "arr_change": decided.arr_change,
+        "reason": f"{reason}: {note}" if note else reason,
+        "csm": decided.csm,
+    }
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the loading worker read."""
+
+    queue: list[RenewalStatus]
+    decided: list[DecidedRenewal]
 
 
 class RenewalsScreen(SectionScreen):
-    """The Renewals section."""
+    """Open renewals by urgency; log a step (`l`), record an outcome (`o`), see the past (`p`)."""
+
+    CSS_PATH = "renewals_screen.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", id="renewals.filter", tooltip="Filter the renewals"),
+        Binding("enter", "open_account", "Open", id="renewals.open", tooltip="Open the account"),
+        Binding(
+            "l",
+            "log_step",
+            "Log",
+            id="renewals.log_step",
+            tooltip="Log a step done: conversation, proposal, contract",
+        ),
+        Binding(
+            "o",
+            "record_outcome",
+            "Outcome",
+            id="renewals.outcome",
+            tooltip="Record the outcome: renewed or churned",
+        ),
+        Binding(
+            "plus", "horizon(1)", "+Days", id="renewals.wider", tooltip="Show 30 more days ahead"
+        ),
+        Binding(
+            "minus",
+            "horizon(-1)",
+            "-Days",
+            id="renewals.narrower",
+            tooltip="Show 30 fewer days ahead",
+        ),
+        Binding(
+            "g", "group", "Group", id="renewals.group", tooltip="Sort by window, most urgent first"
+        ),
+        Binding(
+            "m",
+            "toggle_book",
+            "Book",
+            id="renewals.book",
+            tooltip="Switch between my book and every book",
+        ),
+        Binding(
+            "p",
+            "toggle_past",
+            "Past",
+            id="renewals.past",
+            tooltip="Renewals decided in the last 12 months, or the open queue",
+        ),
+    ]
+
+    horizon: reactive[int] = reactive(DEFAULT_HORIZON, init=False)
+    """Days ahead the queue shows (overdue renewals always show)."""
+    my_book: reactive[bool] = reactive(False, init=False)
+    """Only the accounts of the settings' CSM."""
+    past: reactive[bool] = reactive(False, init=False)
+    """Show decided renewals of the last 12 months instead of the queue."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded = Loaded([], [])
 
     def compose_body(self) -> ComposeResult:
-        yield Static(
-            "Renewals\n\nThis section will show the queue of open renewals from 90 days out\n\nIts data comes from  window, the step expected by now (initial conversation at 90 days, proposal at 60, contract at 30), whether it is done, ARR due and health band; with ARR due per month.:the renewals table and the renewal steps logged as activities.",
-            classes="placeholder",
+        yield FilterBar(
+            "Filter by account, owner, window, step, band or 'late'…", id="renewals-filter"
         )
+        yield RenewalStrip(id="renewals-strip")
+        with Vertical(id="renewals-body"):
+            with ContentSwitcher(initial="renewals-queue", id="renewals-switcher"):
+                yield RecordTable(
+                    QUEUE_COLUMNS, key="renewal_id", sort_key="window", id="renewals-queue"
+                )
+                yield RecordTable(
+                    PAST_COLUMNS,
+                    key="renewal_id",
+                    sort_key="renewal_date",
+                    reverse=True,
+                    id="renewals-past",
+                )
+            yield RenewalChart(id="renewals-chart")
+
+    def on_mount(self) -> None:
+        self.my_book = bool(self.cs_app.settings.book_owner)
+        self.table.focus()
+        self.load()
+
+    @property
+    def table(self) -> RecordTable:
+        """The table shown (queue or past year)."""
+        return self.query_one("#renewals-past" if self.past else "#renewals-queue", RecordTable)
+
+    @property
+    def owner(self) -> str | None:
+        """The CSM whose book is shown, or None for every book."""
+        return self.cs_app.settings.book_owner if self.my_book else None
+
+    # -- data -------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="renewals", exit_on_error=False)
+    def load(self) -> None:
+        """Read the open renewals of the next 12 months and the decided ones of the last 12."""
+        as_of, store = self.cs_app.as_of, self.store
+        year_end = add_months(month_start(as_of), 12)
+        loaded = Loaded(
+            queue=store.renewal_queue(as_of, (year_end - as_of).days - 1),
+            decided=store.decided_renewals_past_year(as_of),
+        )
+        self.app.call_from_thread(self.show, loaded)
+
+    def show(self, loaded: Loaded) -> None:
+        """Keep what the worker read and show it."""
+        self.loaded = loaded
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """Apply book, horizon and filter to what was read; update strip, table and chart."""
+        text = self.query_one(FilterBar).value
+        owner = self.owner
+        book = "all books" if owner is None else f"{owner}'s book"
+        strip = self.query_one(RenewalStrip)
+        if self.past:
+            decided = [d for d in self.loaded.decided if owner is None or d.csm == owner]
+            shown = [r for r in map(past_record, decided) if matches(text, *r.values())]
+            self.query_one("#renewals-past", RecordTable).set_records(shown)
+            strip.show_past(
+                summarise_decided(decided),
+                f"Decided in the last 12 months · {book} · {len(shown)} of {len(decided)} shown",
+            )
+        else:
+            queue = [s for s in self.loaded.queue if owner is None or s.csm == owner]
+            in_horizon = [s for s in queue if s.days_left <= self.horizon]
+            as_of = self.cs_app.as_of
+            shown = [queue_record(s, as_of) for s in in_horizon if self._matches(text, s)]
+            self.query_one("#renewals-queue", RecordTable).set_records(shown)
+            strip.show_queue(
+                summarise(queue),
+                f"Open renewals within {self.horizon} days (overdue included) · {book} · "
+                f"{len(shown)} of {len(in_horizon)} shown",
+            )
+            self.query_one(RenewalChart).show(arr_by_month(queue, self.cs_app.as_of))
+
+    @staticmethod
+    def _matches(text: str, s: RenewalStatus) -> bool:
+        return matches(
+            text,
+            s.account_name,
+            s.csm,
+            WINDOW_LABELS[s.window],
+            STEP_LABELS[s.expected_step] if s.expected_step else "",
+            s.band or "no health",
+            "late" if s.late else "",
+        )
+
+    def watch_horizon(self) -> None:
+        self.refresh_view()
+
+    def watch_my_book(self) -> None:
+        self.refresh_view()
+
+    def watch_past(self, past: bool) -> None:
+        self.query_one(ContentSwitcher).current = "renewals-past" if past else "renewals-queue"
+        self.refresh_view()
+        self.table.focus()
+        self.refresh_bindings()
+
+    @on(FilterBar.FilterChanged)
+    def _filter_changed(self) -> None:
+        self.refresh_view()
+
+    @on(RecordTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_open_account()
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("log_step", "record_outcome"):
+            return None if self.past or self.current is None else True
+        if action in ("horizon", "group"):
+            return not self.past
+        return True
+
+    @property
+    def current(self) -> dict[str, Any] | None:
+        """The record under the cursor."""
+        return self.table.cursor_record
+
+    def current_status(self) -> RenewalStatus | None:
+        """The open renewal under the cursor."""
+        record = self.current
+        if record is None or self.past:
+            return None
+        for status in self.loaded.queue:
+            if status.renewal_id == record["renewal_id"]:
+                return status
+        return None
+
+    def action_filter(self) -> None:
+        """Show the filter bar."""
+        self.query_one(FilterBar).open()
+
+    def action_horizon(self, direction: int) -> None:
+        """Widen (1) or narrow (-1) the horizon by 30 days."""
+        self.horizon = max(MIN_HORIZON, min(MAX_HORIZON, self.horizon + direction * HORIZON_STEP))
+
+    def action_group(self) -> None:
+        """Sort by window again (most urgent first)."""
+        self.table.sort_by("window")
+
+    def action_toggle_book(self) -> None:
+        """Switch between my book and every book."""
+        if not self.cs_app.settings.book_owner:
+            self.notify(
+                "Set `user` or `my_csm` in settings.toml (or start with --csm NAME).",
+                title="Whose book?",
+                severity="warning",
+            )
+            return
+        self.my_book = not self.my_book
+
+    def action_toggle_past(self) -> None:
+        """Switch between the open queue and the decided renewals of the last 12 months."""
+        self.past = not self.past
+
+    def action_open_account(self) -> None:
+        """Open the account under the cursor."""
+        record = self.current
+        if record is not None:
+            self.cs_app.open_account(record["account_id"])
+
+    def action_log_step(self) -> None:
+        """Ask which step was done and log it as an activity."""
+        status = self.current_status()
+        if status is None:
+            return
+        suggested = status.next_step
+        self.app.push_screen(
+            RenewalStepModal(status.account_name, suggested),
+            lambda choice: self._log_step(status, choice),
+        )
+
+    def _log_step(self, status: RenewalStatus, choice: StepChoice | None) -> None:
+        if choice is None:
+            return
+        step, note = choice
+        try:
+            self.store.log_renewal_step(
+                status.account_id, step, self.cs_app.as_of, self.cs_app.user, note
+            )
+        except (RenewalError, StoreError) as exc:
+            self.notify(str(exc), title="Step not logged", severity="error", markup=False)
+            return
+        message = f"{STEP_LABELS[step].capitalize()} logged"
+        if self.cs_app.as_of < evidence_since(status.renewal_date):
+            message += (
+                f" in the activity log; over {EVIDENCE_DAYS} days before the renewal, "
+                "it does not count as this renewal's step"
+            )
+        self.notify(message, title="Renewal step")
+        self.load()
+
+    def action_record_outcome(self) -> None:
+        """Open the outcome form for the renewal under the cursor."""
+        status = self.current_status()
+        if status is None:
+            return
+        self.app.push_screen(
+            RenewalOutcomeModal(
+                status.account_name, status.renewal_date.isoformat(), status.arr_due
+            ),
+            lambda outcome: self._record_outcome(status, outcome),
+        )
+
+    def _record_outcome(self, status: RenewalStatus, outcome: Outcome | None) -> None:
+        if outcome is None or status.renewal_id is None:
+            return
+        try:
+            done = self.store.record_renewal_outcome(
+                status.renewal_id, outcome, self.cs_app.as_of, self.cs_app.user
+            )
+        except (RenewalError, StoreError) as exc:
+            self.notify(str(exc), title="Outcome not recorded", severity="error", markup=False)
+            return
+        self.notify(done.activity.text, title="Renewal outcome recorded", markup=False)
+        self.load()

@@ -99,3 +99,17 @@ def test_decided_renewal_change_and_retained() -> None:
 def test_past_year_is_365_days_inclusive() -> None:
     start, end = o.past_year(AS_OF)
     assert end == AS_OF and (end - start).days + 1 == 365
+
+
+def test_decided_summary_matches_the_design_definitions() -> None:
+    summary = o.summarise_decided(
+        [decided("renewed", 130.0), decided("renewed", 70.0), decided("churned", 0.0)]
+    )
+    assert (summary.renewed, summary.churned) == (2, 1)
+    assert (summary.expansions, summary.contractions) == (1, 1)
+    assert summary.arr_due == 300.0 and summary.arr_renewed == 200.0 and summary.retained == 170.0
+    assert summary.grr == pytest.approx(170 / 300)
+    assert summary.nrr == pytest.approx(200 / 300)
+    assert summary.eligible_churn == pytest.approx(130 / 300)
+    empty = o.summarise_decided([])
+    assert empty.grr is None and empty.nrr is None and empty.eligible_churn is None
