@@ -35,6 +35,9 @@ class RenewalStrip(Static):
     }
     """
 
+    plain: str = ""
+    """The figures shown, as plain text (for tests and screen readers' sake)."""
+
     def show_queue(self, summary: QueueSummary, context: str) -> None:
         """Show ARR due by band within each horizon and the late count.
 
@@ -49,6 +52,7 @@ class RenewalStrip(Static):
             head.append(f" (ARR {money(summary.late_arr)})", style="bold")
         else:
             head.append("no renewal is late")
+        lines = [head.plain]
         grid = Table.grid(padding=(0, 2))
         grid.add_column()
         grid.add_column(justify="right")
@@ -63,6 +67,8 @@ class RenewalStrip(Static):
                 cells.append(cell)
             cells.append(Text(f"{summary.counts[horizon]} renewals", "dim"))
             grid.add_row(*cells)
+            lines.append("  ".join(c.plain for c in cells))
+        self.plain = "\n".join(lines)
         self.update(Group(head, grid))
 
     def show_past(self, summary: DecidedSummary, context: str) -> None:
@@ -77,4 +83,5 @@ class RenewalStrip(Static):
             f"GRR {_pct(summary.grr)} · NRR {_pct(summary.nrr)} · "
             f"eligible churn {_pct(summary.eligible_churn)}"
         )
+        self.plain = "\n".join(t.plain for t in (head, line, figures))
         self.update(Group(head, line, figures))
