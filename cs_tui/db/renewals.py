@@ -86,34 +86,36 @@ class RenewalQueries(BaseStore):
             Statuses in queue order (most urgent window first, then date, larger ARR first).
         """
         end = as_of + dt.timedelta(days=within_days)
-        sql = (
-            "SELECT r.*, a.name AS account_name, a.csm AS csm FROM renewals r "
+        book = " AND a.csm = ?" if csm else ""
+        params: list[Any] = [_iso(end)] + ([csm] if csm else [])
+        rows = self.query(
+            "SELECT r.id, r.account_id, r.renewal_date, r.arr_due, r.outcome, "
+            "a.name AS account_name, a.csm AS csm FROM renewals r "
             "JOIN accounts a ON a.account_id = r.account_id "
-            "WHERE r.outcome = 'open' AND r.renewal_date <= ?"
+            f"WHERE r.outcome = 'open' AND r.renewal_date <= ?{book}",
+            params,
         )
-        params: list[Any] = [_iso(end)]
-        if csm:
-            sql += " AND a.csm = ?"
-            params.append(csm)
-        rows = self.query(sql, params)
         if not rows:
             return []
-        first_due = min(dt.date.fromisoformat(r["renewal_date"]) for r in rows)
-        evidence = self.renewal_evidence(
-            first_due - dt.timedelta(days=EVIDENCE_DAYS), as_of, csm=csm
-        )
+        evidence = self._queue_evidence(as_of, end, csm)
         if health is None:
             health = self.renewal_health(as_of)
         statuses = []
         for row in rows:
-            renewal = Renewal.model_validate(
-                {k: row[k] for k in row.keys() if k in Renewal.model_fields}
+            # Built without validation: the columns are typed by the schema and this runs
+            # for every open renewal of the year (10k on a large portfolio).
+            renewal = Renewal.model_construct(
+                id=row["id"],
+                account_id=row["account_id"],
+                renewal_date=dt.date.fromisoformat(row["renewal_date"][:10]),
+                arr_due=float(row["arr_due"] or 0.0),
+                outcome="open",
             )
             statuses.append(
                 assess(
                     renewal,
                     as_of,
-                    evidence.get(renewal.account_id, ()),
+                    evidence.get(row["id"], ()),
                     health.get(renewal.account_id),
                     account_name=row["account_name"],
                     csm=row["csm"],
@@ -121,6 +123,63 @@ class RenewalQueries(BaseStore):
             )
         statuses.sort(key=sort_key)
         return statuses
+
+    def _queue_evidence(
+        self, as_of: dt.date, end: dt.date, csm: str | None
+    ) -> dict[int, list[StepEvidence]]:
+        """renewal id -> the first date each step was done in that renewal's window.
+
+        Aggregated in SQL (one row per renewal and step) so that a long activity log costs
+        index look-ups, not Python objects.
+        """
+        book = " AND a.csm = ?" if csm else ""
+        kinds = list(STEP_ACTIVITY.values())
+        since = f"date(r.renewal_date, '-{EVIDENCE_DAYS:d} days')"
+        open_renewals = (
+            "FROM renewals r JOIN accounts a ON a.account_id = r.account_id "
+            "{join} WHERE r.outcome = 'open' AND r.renewal_date <= ?" + book
+        )
+        found: dict[int, list[StepEvidence]] = {}
+        logged = self.query(
+            "SELECT r.id, r.account_id, x.kind AS kind, min(x.date) AS done_on "
+            + open_renewals.format(
+                join="JOIN activities x ON x.account_id = r.account_id "
+                f"AND x.kind IN ({', '.join('?' for _ in kinds)}) "
+                f"AND x.date >= {since} AND x.date <= ?"
+            )
+            + " GROUP BY r.id, x.kind",
+            [*kinds, _iso(as_of), _iso(end)] + ([csm] if csm else []),
+        )
+        for row in logged:
+            found.setdefault(row["id"], []).append(
+                StepEvidence(
+                    account_id=row["account_id"],
+                    step=ACTIVITY_STEP[row["kind"]],
+                    done_on=dt.date.fromisoformat(row["done_on"][:10]),
+                )
+            )
+        ticked = self.query(
+            "SELECT r.id, r.account_id, t.title, min(t.done_on) AS done_on "
+            + open_renewals.format(
+                join="JOIN playbook_runs p ON p.account_id = r.account_id AND p.playbook LIKE ? "
+                f"JOIN playbook_tasks t ON t.run_id = p.id AND t.done_on >= {since} "
+                "AND t.done_on <= ?"
+            )
+            + " GROUP BY r.id, t.title",
+            [RENEWAL_PLAYBOOK_PATTERN, _iso(as_of), _iso(end)] + ([csm] if csm else []),
+        )
+        for row in ticked:
+            step = step_from_task_title(row["title"])
+            if step is not None and step in LOGGABLE_STEPS:
+                found.setdefault(row["id"], []).append(
+                    StepEvidence(
+                        account_id=row["account_id"],
+                        step=step,
+                        done_on=dt.date.fromisoformat(row["done_on"][:10]),
+                        source="playbook",
+                    )
+                )
+        return found
 
     def renewal_evidence(
         self, since: dt.date, until: dt.date, *, csm: str | None = None

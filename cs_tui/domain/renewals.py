@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -70,7 +71,8 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class HealthInfo(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HealthInfo:
     """What the queue needs of an account's health; None fields are unknown."""
 
     score: float | None = None
@@ -78,7 +80,8 @@ class HealthInfo(Frozen):
     change_30d: float | None = None
 
 
-class StepEvidence(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepEvidence:
     """A sign that a renewal step was done: a logged activity or a ticked playbook task."""
 
     account_id: str
@@ -87,7 +90,8 @@ class StepEvidence(Frozen):
     source: Literal["activity", "playbook"] = "activity"
 
 
-class StepStatus(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepStatus:
     """One step of one renewal: when it is due and whether it is done."""
 
     step: Step
@@ -105,7 +109,8 @@ class StepStatus(Frozen):
         return STEP_LABELS[self.step]
 
 
-class RenewalStatus(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenewalStatus:
     """An open renewal as the queue sees it at one as-of date."""
 
     renewal_id: int | None

@@ -15,6 +15,7 @@ from textual.widgets import ContentSwitcher
 from cs_tui.db.core import StoreError
 from cs_tui.domain.renewal_outcomes import (
     DecidedRenewal,
+    DecidedSummary,
     Outcome,
     RenewalError,
     summarise_decided,
@@ -23,6 +24,7 @@ from cs_tui.domain.renewals import (
     EVIDENCE_DAYS,
     STEP_LABELS,
     WINDOW_LABELS,
+    QueueSummary,
     RenewalStatus,
     add_months,
     arr_by_month,
@@ -42,6 +44,11 @@ from cs_tui.widgets.renewal_strip import RenewalStrip
 DEFAULT_HORIZON = 120
 HORIZON_STEP = 30
 MIN_HORIZON, MAX_HORIZON = 30, 360
+
+
+def haystack(*fields: object) -> str:
+    """The text the filter searches for a row: its fields, case-folded, in one string."""
+    return " ".join("" if f is None else str(f) for f in fields).casefold()
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,9 @@ class RenewalsScreen(SectionScreen):
     def __init__(self) -> None:
         super().__init__()
         self.loaded = Loaded([], [])
+        self.rows: list[tuple[str, dict[str, Any]]] = []
+        """(text the filter searches, table record) of the rows in view before filtering."""
+        self.figures: QueueSummary | DecidedSummary | None = None
 
     def compose_body(self) -> ComposeResult:
         yield FilterBar(
@@ -167,36 +177,44 @@ class RenewalsScreen(SectionScreen):
         self.refresh_view()
 
     def refresh_view(self) -> None:
-        """Apply book, horizon and filter to what was read; update strip, table and chart."""
-        text = self.query_one(FilterBar).value
+        """Apply book and horizon to what was read: the chart, the figures, the rows to filter."""
         owner = self.owner
-        book = "all books" if owner is None else f"{owner}'s book"
-        strip = self.query_one(RenewalStrip)
+        as_of = self.cs_app.as_of
         if self.past:
             decided = [d for d in self.loaded.decided if owner is None or d.csm == owner]
-            shown = [r for r in map(past_record, decided) if matches(text, *r.values())]
-            self.query_one("#renewals-past", RecordTable).set_records(shown)
-            strip.show_past(
-                summarise_decided(decided),
-                f"Decided in the last 12 months · {book} · {len(shown)} of {len(decided)} shown",
-            )
+            self.rows = [(haystack(*r.values()), r) for r in map(past_record, decided)]
+            self.figures = summarise_decided(decided)
         else:
             queue = [s for s in self.loaded.queue if owner is None or s.csm == owner]
-            in_horizon = [s for s in queue if s.days_left <= self.horizon]
-            as_of = self.cs_app.as_of
-            shown = [queue_record(s, as_of) for s in in_horizon if self._matches(text, s)]
-            self.query_one("#renewals-queue", RecordTable).set_records(shown)
+            self.rows = [
+                (self._haystack(s), queue_record(s, as_of))
+                for s in queue
+                if s.days_left <= self.horizon
+            ]
+            self.figures = summarise(queue)
+            self.query_one(RenewalChart).show(arr_by_month(queue, as_of))
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        """Show the rows matching the filter text, and the figures above them."""
+        text = self.query_one(FilterBar).value
+        shown = [record for hay, record in self.rows if matches(text, hay)]
+        self.table.set_records(shown)
+        owner = self.owner
+        book = "all books" if owner is None else f"{owner}'s book"
+        count = f"{len(shown)} of {len(self.rows)} shown"
+        strip = self.query_one(RenewalStrip)
+        if isinstance(self.figures, DecidedSummary):
+            strip.show_past(self.figures, f"Decided in the last 12 months · {book} · {count}")
+        elif self.figures is not None:
             strip.show_queue(
-                summarise(queue),
-                f"Open renewals within {self.horizon} days (overdue included) · {book} · "
-                f"{len(shown)} of {len(in_horizon)} shown",
+                self.figures,
+                f"Open renewals within {self.horizon} days (overdue included) · {book} · {count}",
             )
-            self.query_one(RenewalChart).show(arr_by_month(queue, self.cs_app.as_of))
 
     @staticmethod
-    def _matches(text: str, s: RenewalStatus) -> bool:
-        return matches(
-            text,
+    def _haystack(s: RenewalStatus) -> str:
+        return haystack(
             s.account_name,
             s.csm,
             WINDOW_LABELS[s.window],
@@ -219,7 +237,7 @@ class RenewalsScreen(SectionScreen):
 
     @on(FilterBar.FilterChanged)
     def _filter_changed(self) -> None:
-        self.refresh_view()
+        self.apply_filter()
 
     @on(RecordTable.RowSelected)
     def _row_selected(self) -> None:
