@@ -241,3 +241,34 @@ def test_record_has_the_cli_fields_in_order() -> None:
     assert tuple(record) == r.RECORD_FIELDS
     assert record["renewal_date"] == "2025-07-17" and record["band"] == "red"
     assert record["window"] == "60-31" and record["late"] is True
+
+
+step_sets = st.sets(st.sampled_from(r.LOGGABLE_STEPS))
+
+
+@given(st.integers(min_value=-200, max_value=200), step_sets)
+def test_late_means_the_expected_step_is_not_done(days: int, done: set[r.Step]) -> None:
+    """Except on the date itself (execution not yet due), late <=> expected step not done."""
+    renewal = renewal_in(days)
+    evidence = [logged(step, max(days, 0) + 1, renewal) for step in done]
+    status = r.assess(renewal, AS_OF, evidence)
+    if days == 0:
+        contract = next(s for s in status.steps if s.step == "contract")
+        assert status.late is not contract.done
+    else:
+        assert status.late is (status.expected_step is not None and not status.expected_done)
+    assert set(status.missing) <= set(r.expected_steps(days))
+
+
+@given(st.integers(min_value=-200, max_value=200), step_sets, step_sets)
+def test_logging_more_never_makes_a_renewal_later(
+    days: int, first: set[r.Step], more: set[r.Step]
+) -> None:
+    renewal = renewal_in(days)
+
+    def status(steps: set[r.Step]) -> r.RenewalStatus:
+        return r.assess(renewal, AS_OF, [logged(s, max(days, 0) + 1, renewal) for s in steps])
+
+    before, after = status(first), status(first | more)
+    assert set(after.missing) <= set(before.missing)
+    assert after.late <= before.late
