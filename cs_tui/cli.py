@@ -238,6 +238,50 @@ JOURNEY_FIELDS = [
     "next_milestone",
     "next_due",
 ]
+def _cell(value: Any) -> str:
+    """One table cell: plain text, control characters made visible, numbers formatted."""
+    from cs_tui.widgets.literal import literal_str
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return literal_str(value, single_line=True)
+
+
+def records_table(
+    records: list[dict[str, Any]], fields: tuple[str, ...], numeric: frozenset[str] = frozenset()
+) -> str:
+    """Records as plain aligned text columns (no markup); `numeric` columns right-aligned."""
+    rows = [list(fields)] + [[_cell(r[f]) for f in fields] for r in records]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(fields))]
+    return "\n".join(
+        "  ".join(
+            v.rjust(w) if f in numeric else v.ljust(w)
+            for v, f, w in zip(row, fields, widths, strict=True)
+        ).rstrip()
+        for row in rows
+    )
+
+
+def records_csv(records: list[dict[str, Any]], fields: tuple[str, ...]) -> str:
+    """Records as CSV with a header row; booleans as true/false, None as empty."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for record in records:
+        writer.writerow(
+            {
+                k: ("true" if v else "false") if isinstance(v, bool) else ("" if v is None else v)
+                for k, v in record.items()
+            }
+        )
+    return out.getvalue().rstrip("\n")
 
 
 @cli.command()
@@ -327,6 +371,38 @@ def emit_records(records: list[dict[str, Any]], fields: list[str], fmt: str) -> 
     widths = [max(len(row[i]) for row in rows) for i in range(len(fields))]
     for row in rows:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+@click.option(
+    "--within",
+    type=click.IntRange(min=0),
+    default=120,
+    show_default=True,
+    metavar="DAYS",
+    help="Days ahead to include (overdue open renewals are always included).",
+)
+@click.option("--csm", default=None, help="Only this CSM's book.")
+@format_option("table", "csv", "json")
+def renewals(
+    db: Path | None, as_of: dt.date | None, within: int, csm: str | None, fmt: str
+) -> None:
+    """The renewal queue: open renewals due within DAYS, most urgent first."""
+    import json
+
+    from cs_tui.domain.renewals import RECORD_FIELDS
+
+    as_of = as_of or config.today()
+    store = open_store(db)
+    try:
+        with user_errors():
+            records = [s.record() for s in store.renewal_queue(as_of, within, csm=csm)]
+    finally:
+        store.close()
+    if fmt == "json":
+        payload = {"as_of": as_of.isoformat(), "within_days": within, "renewals": records}
+        click.echo(json.dumps(payload, indent=2))
+    elif fmt == "csv":
+        click.echo(records_csv(records, RECORD_FIELDS))
+    else:
+        click.echo(records_table(records, RECORD_FIELDS, frozenset({"days_left", "arr_due"})))
 
 
 def main() -> None:

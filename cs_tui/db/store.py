@@ -8,6 +8,7 @@ from __future__ import annotations
 from cs_tui.db.accounts import AccountQueries
 from cs_tui.db.core import BaseStore, StoreError
 from cs_tui.db.journey import JourneyQueries
+from cs_tui.db.renewals import RenewalQueries
 
 __all__ = ["Store", "StoreError"]
 
@@ -15,6 +16,7 @@ __all__ = ["Store", "StoreError"]
 class Store(
     AccountQueries,
     JourneyQueries,
+    RenewalQueries,
     BaseStore,
 ):
     """A cs-tui database: `Store.open(path)`, then read and write through its methods."""
