@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from cs_tui.db.accounts import AccountQueries
 from cs_tui.db.core import BaseStore, StoreError
+from cs_tui.db.metrics import MetricQueries
 
 __all__ = ["Store", "StoreError"]
 
 
 class Store(
     AccountQueries,
+    MetricQueries,
     BaseStore,
 ):
     """A cs-tui database: `Store.open(path)`, then read and write through its methods."""
