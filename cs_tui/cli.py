@@ -225,6 +225,118 @@ def backup(db: Path | None, out: Path | None, as_of: dt.date | None) -> None:
     click.echo(f"Backed up {store.path} to {target}")
 
 
+def _window_options(fn: F) -> F:
+    """`--from` and `--to` (both counted) for the commands that report over a window."""
+    fn = click.option(
+        "--to",
+        "to_date",
+        callback=_parse_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="Last day of the window (default: --as-of).",
+    )(fn)
+    return click.option(
+        "--from",
+        "from_date",
+        callback=_parse_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="First day of the window (default: 364 days before --to).",
+    )(fn)
+
+
+def resolve_window(
+    from_date: dt.date | None, to_date: dt.date | None, as_of: dt.date | None
+) -> Any:
+    """The window of `--from`/`--to`: by default the 365 days ending at the as-of date."""
+    from cs_tui.domain.metrics import Window
+
+    end = to_date or as_of or config.today()
+    if from_date is None:
+        return Window.ending(end)
+    if from_date > end:
+        raise click.UsageError(f"--from {from_date} is after --to {end}")
+    return Window(from_date, end)
+
+
+@cli.command()
+@db_option
+@as_of_option
+@_window_options
+@click.option("--segment", type=click.Choice(["enterprise", "mid-market", "smb"]), default=None)
+@click.option("--edition", type=click.Choice(["professional", "enterprise"]), default=None)
+@click.option("--csm", default=None, help="Only this CSM's accounts.")
+@format_option("table", "json")
+def metrics(
+    db: Path | None,
+    as_of: dt.date | None,
+    from_date: dt.date | None,
+    to_date: dt.date | None,
+    segment: str | None,
+    edition: str | None,
+    csm: str | None,
+    fmt: str,
+) -> None:
+    """Portfolio metrics over a window, against the targets of the settings."""
+    from cs_tui.domain.metric_targets import target_report
+    from cs_tui.domain.metrics import Filters, compute_metrics
+
+    window = resolve_window(from_date, to_date, as_of)
+    with user_errors():
+        settings = config.load_settings()
+    store = open_store(db)
+    try:
+        inputs = store.metric_inputs(window, onboarding=store.onboarding_statuses(window.end))
+    finally:
+        store.close()
+    filters = Filters(segment=segment, edition=edition, csm=csm)
+    values = compute_metrics(inputs, window, gross_margin=settings.gross_margin, filters=filters)
+    targets = target_report(values, settings.targets.model_dump(), window)
+    if fmt == "json":
+        import json
+
+        report: dict[str, Any] = {
+            "from": window.start.isoformat(),
+            "to": window.end.isoformat(),
+            "metrics": values,
+            "targets": targets,
+        }
+        if not filters.is_empty:
+            report["filters"] = {"segment": segment, "edition": edition, "csm": csm}
+        click.echo(json.dumps(report, indent=2))
+        return
+    _print_metrics_table(window, values, targets, filters)
+
+
+def _print_metrics_table(
+    window: Any, values: dict[str, Any], targets: dict[str, Any], filters: Any
+) -> None:
+    """The metrics as a table with each target and whether it is met (in words)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from cs_tui.domain.metric_targets import METRIC_INFO, format_target, format_value
+
+    shown = ", ".join(f"{k} {v}" for k, v in vars(filters).items() if v is not None)
+    table = Table(
+        title=f"Metrics {window.start} to {window.end}" + (f" ({shown})" if shown else ""),
+        title_justify="left",
+    )
+    for column in ("metric", "value", "target", "met"):
+        table.add_column(column, justify="right" if column != "metric" else "left")
+    for key, value in values.items():
+        check = targets.get(key)
+        met = "" if check is None else {True: "met", False: "NOT met", None: "n/a"}[check["met"]]
+        table.add_row(
+            METRIC_INFO[key][0],
+            format_value(key, value),
+            "" if check is None else format_target(key, check),
+            met,
+            end_section=False,
+        )
+    Console(highlight=False, markup=False).print(table)
+
+
 def main() -> None:
     """The console-script entry point: no traceback ever reaches the user."""
     try:

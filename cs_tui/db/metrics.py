@@ -133,6 +133,13 @@ class MetricQueries(BaseStore):
         """`health_at` for several days (the month ends of a trend)."""
         return {day: self.health_at(day) for day in days}
 
+    def onboarding_statuses(self, as_of: dt.date) -> list[OnboardingStatus]:
+        """Every account's onboarding at `as_of`, from its critical-path milestone ticks.
+
+        Empty until the critical path's evaluation (cs_tui.domain.journey) is wired in.
+        """
+        return []
+
     def metric_inputs(
         self,
         window: Window,

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cs_tui.domain import metric_targets as mt
 from cs_tui.domain import metrics as m
 from cs_tui.domain.metrics import Filters, MetricInputs, OnboardingStatus, Window
 from cs_tui.domain.models import Account, Contact, Renewal, SurveyResponse, Ticket
@@ -322,7 +323,7 @@ def test_targets_report() -> None:
         "expansion_rate": 0.15,
     }
     values = m.compute_metrics(INPUTS, YEAR)
-    report = m.target_report(values, targets, YEAR)
+    report = mt.target_report(values, targets, YEAR)
     assert report["grr"] == {"target": 0.90, "op": ">=", "met": False}  # 0.708
     assert report["pct_red"]["met"] is False  # 1/3 > 0.25
     assert report["expansion_rate"]["met"] is True  # 1/3 >= 0.15
@@ -330,7 +331,7 @@ def test_targets_report() -> None:
     # Annual targets are pro rata: over a 366-day window 5% becomes 5% x 366/365.
     assert report["logo_churn"]["target"] == pytest.approx(0.05 * 366 / 365)
     quiet = Window(D(2030, 1, 1), D(2030, 1, 31))
-    empty = m.target_report(m.compute_metrics(MetricInputs(accounts=[]), quiet), targets, quiet)
+    empty = mt.target_report(m.compute_metrics(MetricInputs(accounts=[]), quiet), targets, quiet)
     assert all(v["met"] is None for v in empty.values())
 
 
@@ -374,3 +375,14 @@ def test_nps_between_minus_and_plus_100(scores) -> None:
     assert (value is None) == (not scores)
     if value is not None:
         assert -100 <= value <= 100
+
+
+def test_values_formatted_for_people() -> None:
+    assert mt.format_value("grr", 0.9) == "90.0%"
+    assert mt.format_value("clv", 37_500) == "37,500"
+    assert mt.format_value("nps", 40) == "+40" and mt.format_value("nps", -5) == "-5"
+    assert mt.format_value("avg_health", 68.333) == "68.3"
+    assert mt.format_value("median_resolution_days", 7) == "7.0 d"
+    assert mt.format_value("csat", None) == "—"
+    check = {"target": 0.25, "op": "<=", "met": True}
+    assert mt.format_target("pct_red", check) == "≤ 25.0%"
