@@ -337,6 +337,110 @@ def _print_metrics_table(
     Console(highlight=False, markup=False).print(table)
 
 
+def _parse_weights(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    from cs_tui.domain.backtest import Weights
+
+    try:
+        parts = [float(p) for p in value.split(",")]
+        if len(parts) != 4:
+            raise ValueError("give four numbers: engagement,product,relationship,business")
+        return Weights(*parts)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@cli.command()
+@db_option
+@as_of_option
+@_window_options
+@click.option(
+    "--weights",
+    callback=_parse_weights,
+    default=None,
+    metavar="E,P,R,B",
+    help="What-if category weights (engagement,product,relationship,business), e.g. 50,30,10,10.",
+)
+@format_option("table", "json")
+def backtest(
+    db: Path | None,
+    as_of: dt.date | None,
+    from_date: dt.date | None,
+    to_date: dt.date | None,
+    weights: Any,
+    fmt: str,
+) -> None:
+    """Health back-test: the score 90 days before each decided renewal against its outcome."""
+    from cs_tui.domain import backtest as bt
+
+    window = resolve_window(from_date, to_date, as_of)
+    store = open_store(db)
+    try:
+        points = store.backtest_points(window)
+    finally:
+        store.close()
+    baseline = bt.backtest(points)
+    what_if = bt.backtest(points, weights) if weights is not None else None
+    if fmt == "json":
+        import json
+
+        report: dict[str, Any] = {
+            "from": window.start.isoformat(),
+            "to": window.end.isoformat(),
+            "lead_days": bt.LEAD_DAYS,
+            "baseline": bt.result_dict(baseline),
+        }
+        if what_if is not None:
+            report["what_if"] = bt.result_dict(what_if)
+            report["auc_change"] = bt.auc_change(baseline, what_if)
+        click.echo(json.dumps(report, indent=2))
+        return
+    _print_backtest_table(window, baseline, what_if)
+
+
+def _print_backtest_table(window: Any, baseline: Any, what_if: Any) -> None:
+    """Churn per band and the AUC, stored scores beside the what-if."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from cs_tui.domain import backtest as bt
+
+    def pct(value: float | None) -> str:
+        return "—" if value is None else f"{value * 100:.1f}%"
+
+    def auc(value: float | None) -> str:
+        return "—" if value is None else f"{value:.3f}"
+
+    results = [("stored scores", baseline)]
+    if what_if is not None:
+        shown = "/".join(f"{w:g}" for w in what_if.weights.as_dict().values())
+        results.append((f"what-if {shown}", what_if))
+    table = Table(
+        title=f"Health {bt.LEAD_DAYS} days before renewals decided {window.start} to {window.end}",
+        title_justify="left",
+    )
+    table.add_column("")
+    for name, _ in results:
+        table.add_column(name, justify="right")
+    for band in bt.BANDS:
+        table.add_row(
+            f"{band}: churned / renewals",
+            *(
+                f"{r.band(band).churned}/{r.band(band).renewals} ({pct(r.band(band).churn_rate)})"
+                for _, r in results
+            ),
+        )
+    table.add_row("all", *(f"{r.churned}/{r.renewals} ({pct(r.churn_rate)})" for _, r in results))
+    table.add_row("ROC AUC (0.5 = chance)", *(auc(r.auc) for _, r in results))
+    console = Console(highlight=False, markup=False)
+    console.print(table)
+    if baseline.missing:
+        console.print(f"{baseline.missing} decided renewals had no health snapshot that early.")
+    if what_if is not None and (change := bt.auc_change(baseline, what_if)) is not None:
+        console.print(f"AUC change with the what-if weights: {change * 100:+.1f}%")
+
+
 def main() -> None:
     """The console-script entry point: no traceback ever reaches the user."""
     try:
