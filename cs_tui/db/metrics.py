@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from cs_tui.db.core import BaseStore
 from cs_tui.domain.backtest import LEAD_DAYS, BacktestPoint
+from cs_tui.domain.metric_rows import (
+    AccountFact,
+    ContactFact,
+    RenewalFact,
+    SurveyFact,
+    TicketFact,
+)
 from cs_tui.domain.metrics import MetricInputs, OnboardingStatus, Window
-from cs_tui.domain.models import Account, Contact, Renewal, SurveyResponse, Ticket
 
 _D = dt.date.fromisoformat
 
@@ -17,103 +24,71 @@ def _date(text: str | None) -> dt.date | None:
     return None if not text else _D(text[:10])
 
 
+def _half_open(start: dt.date, end: dt.date) -> list[str]:
+    """[start, end + 1 day) as ISO text: catches timestamps on `end` as well as dates."""
+    return [start.isoformat(), (end + dt.timedelta(days=1)).isoformat()]
+
+
 class MetricQueries(BaseStore):
     """The metrics part of the Store.
 
-    Rows are built with `model_construct` from typed columns (dates parsed here): the inputs
-    of a year of a 10,000-account portfolio are some hundred thousand rows, and validating
-    each again would cost more than the query.
+    Loaders return the light named tuples of `cs_tui.domain.metric_rows` from plain-tuple
+    cursors: a year of a 10,000-account portfolio is some hundred thousand rows, and building
+    pydantic models of them would cost several times the query.
     """
 
-    def metric_accounts(self) -> list[Account]:
+    def _tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        return cur.execute(sql, params).fetchall()
+
+    def metric_accounts(self) -> list[AccountFact]:
         """Every account, with the columns the metrics read."""
-        rows = self.conn.execute(
-            "SELECT account_id, name, segment, edition, csm, start_date, renewal_date, mrr, "
-            "licensed_users, status, churned_on FROM accounts"
+        rows = self._tuples(
+            "SELECT account_id, segment, edition, csm, substr(start_date, 1, 10), mrr, "
+            "substr(churned_on, 1, 10) FROM accounts"
         )
         return [
-            Account.model_construct(
-                account_id=r[0],
-                name=r[1],
-                segment=r[2],
-                edition=r[3],
-                csm=r[4],
-                start_date=_D(r[5][:10]),
-                renewal_date=_date(r[6]),
-                mrr=float(r[7] or 0),
-                licensed_users=int(r[8] or 0),
-                status=r[9],
-                churned_on=_date(r[10]),
-            )
-            for r in rows
+            AccountFact(aid, seg, ed, csm, _D(start), float(mrr or 0), _date(churned))
+            for aid, seg, ed, csm, start, mrr, churned in rows
         ]
 
-    def decided_renewals_between(self, start: dt.date, end: dt.date) -> list[Renewal]:
+    def decided_renewals_between(self, start: dt.date, end: dt.date) -> list[RenewalFact]:
         """Renewals decided (renewed or churned) with renewal_date from `start` to `end`."""
-        rows = self.conn.execute(
-            "SELECT id, account_id, renewal_date, arr_due, outcome, arr_renewed FROM renewals "
-            "WHERE renewal_date >= ? AND renewal_date < ? AND outcome IN ('renewed', 'churned') "
-            "ORDER BY renewal_date, account_id",
-            [start.isoformat(), (end + dt.timedelta(days=1)).isoformat()],
+        rows = self._tuples(
+            "SELECT account_id, substr(renewal_date, 1, 10), arr_due, outcome, arr_renewed "
+            "FROM renewals WHERE renewal_date >= ? AND renewal_date < ? "
+            "AND outcome IN ('renewed', 'churned') ORDER BY renewal_date, account_id",
+            _half_open(start, end),
         )
         return [
-            Renewal.model_construct(
-                id=r[0],
-                account_id=r[1],
-                renewal_date=_D(r[2][:10]),
-                arr_due=float(r[3] or 0),
-                outcome=r[4],
-                arr_renewed=None if r[5] is None else float(r[5]),
-                churn_reason=None,
-            )
-            for r in rows
+            RenewalFact(aid, _D(day), float(due or 0), outcome, None if got is None else float(got))
+            for aid, day, due, outcome, got in rows
         ]
 
-    def surveys_between(self, start: dt.date, end: dt.date) -> list[SurveyResponse]:
-        """NPS and CSAT responses submitted from `start` to `end` (comments left out)."""
-        rows = self.conn.execute(
-            "SELECT response_id, account_id, kind, score, submitted_at FROM surveys "
+    def surveys_between(self, start: dt.date, end: dt.date) -> list[SurveyFact]:
+        """NPS and CSAT responses submitted from `start` to `end`."""
+        rows = self._tuples(
+            "SELECT account_id, kind, score, substr(submitted_at, 1, 10) FROM surveys "
             "WHERE submitted_at >= ? AND submitted_at < ?",
-            [start.isoformat(), (end + dt.timedelta(days=1)).isoformat()],
+            _half_open(start, end),
         )
-        return [
-            SurveyResponse.model_construct(
-                response_id=r[0],
-                account_id=r[1],
-                kind=r[2],
-                score=int(r[3]),
-                submitted_at=_D(r[4][:10]),
-                comment="",
-            )
-            for r in rows
-        ]
+        return [SurveyFact(aid, kind, int(score), _D(day)) for aid, kind, score, day in rows]
 
-    def tickets_closed_between(self, start: dt.date, end: dt.date) -> list[Ticket]:
+    def tickets_closed_between(self, start: dt.date, end: dt.date) -> list[TicketFact]:
         """Tickets closed from `start` to `end`."""
-        rows = self.conn.execute(
-            "SELECT ticket_id, account_id, opened_at, closed_at, priority FROM tickets "
+        rows = self._tuples(
+            "SELECT account_id, substr(opened_at, 1, 10), substr(closed_at, 1, 10) FROM tickets "
             "WHERE closed_at >= ? AND closed_at < ?",
-            [start.isoformat(), (end + dt.timedelta(days=1)).isoformat()],
+            _half_open(start, end),
         )
-        return [
-            Ticket.model_construct(
-                ticket_id=r[0],
-                account_id=r[1],
-                opened_at=_D(r[2][:10]),
-                closed_at=_D(r[3][:10]),
-                priority=r[4],
-            )
-            for r in rows
-        ]
+        return [TicketFact(aid, _D(opened), _D(closed)) for aid, opened, closed in rows]
 
-    def metric_contacts(self) -> list[Contact]:
-        """Every contact (account and advocate flag are what the metrics read)."""
-        rows = self.conn.execute("SELECT account_id, name, email, role, advocate FROM contacts")
+    def metric_contacts(self) -> list[ContactFact]:
+        """Every contact's account and advocate flag."""
         return [
-            Contact.model_construct(
-                account_id=r[0], name=r[1], email=r[2], role=r[3], advocate=bool(r[4])
-            )
-            for r in rows
+            ContactFact(aid, bool(advocate))
+            for aid, advocate in self._tuples("SELECT account_id, advocate FROM contacts")
         ]
 
     def health_at(self, day: dt.date) -> dict[str, float]:
@@ -175,11 +150,7 @@ class MetricQueries(BaseStore):
             "  AND s.week <= date(substr(r.renewal_date, 1, 10), ?)) "
             "WHERE r.renewal_date >= ? AND r.renewal_date < ? "
             "AND r.outcome IN ('renewed', 'churned') ORDER BY r.renewal_date, r.account_id",
-            [
-                f"-{int(lead_days)} days",
-                window.start.isoformat(),
-                (window.end + dt.timedelta(days=1)).isoformat(),
-            ],
+            [f"-{int(lead_days)} days", *_half_open(window.start, window.end)],
         )
         return [
             BacktestPoint(

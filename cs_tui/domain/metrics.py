@@ -14,7 +14,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from cs_tui.domain.models import Account, Contact, Renewal, SurveyResponse, Ticket
+from cs_tui.domain.metric_rows import (
+    AccountRow,
+    ContactRow,
+    RenewalRow,
+    SurveyRow,
+    TicketRow,
+    is_active,
+)
 
 DAYS_PER_MONTH = 30.4375
 """Average days in a month (365.25 / 12), as DESIGN.md defines `months`."""
@@ -112,7 +119,7 @@ class Filters:
     edition: str | None = None
     csm: str | None = None
 
-    def matches(self, account: Account) -> bool:
+    def matches(self, account: AccountRow) -> bool:
         """Whether `account` passes every filter that is set."""
         return (
             (self.segment is None or account.segment == self.segment)
@@ -154,11 +161,11 @@ class MetricInputs:
     weekly snapshots); an account without one is left out of the health metrics.
     """
 
-    accounts: Sequence[Account]
-    renewals: Sequence[Renewal] = ()
-    surveys: Sequence[SurveyResponse] = ()
-    tickets: Sequence[Ticket] = ()
-    contacts: Sequence[Contact] = ()
+    accounts: Sequence[AccountRow]
+    renewals: Sequence[RenewalRow] = ()
+    surveys: Sequence[SurveyRow] = ()
+    tickets: Sequence[TicketRow] = ()
+    contacts: Sequence[ContactRow] = ()
     health: Mapping[str, float] = field(default_factory=dict)
     onboarding: Sequence[OnboardingStatus] = ()
 
@@ -196,12 +203,12 @@ def _median(values: Iterable[float]) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
-def active_at(accounts: Iterable[Account], day: dt.date) -> list[Account]:
+def active_at(accounts: Iterable[AccountRow], day: dt.date) -> list[AccountRow]:
     """Accounts active at `day`: start_date <= day and (no churned_on or churned_on > day)."""
-    return [a for a in accounts if a.is_active(day)]
+    return [a for a in accounts if is_active(a, day)]
 
 
-def churned_in(accounts: Iterable[Account], window: Window) -> list[Account]:
+def churned_in(accounts: Iterable[AccountRow], window: Window) -> list[AccountRow]:
     """Accounts whose churned_on falls in the window."""
     return [a for a in accounts if a.churned_on is not None and a.churned_on in window]
 
@@ -209,18 +216,18 @@ def churned_in(accounts: Iterable[Account], window: Window) -> list[Account]:
 # -- revenue: CLV -----------------------------------------------------------------------------
 
 
-def starting_mrr(accounts: Sequence[Account], window: Window) -> float:
+def starting_mrr(accounts: Sequence[AccountRow], window: Window) -> float:
     """Sum of the MRR of the accounts active at the window's start."""
     return sum(a.mrr for a in active_at(accounts, window.start))
 
 
-def avg_mrr(accounts: Sequence[Account], window: Window) -> float | None:
+def avg_mrr(accounts: Sequence[AccountRow], window: Window) -> float | None:
     """starting_mrr / the number of accounts active at the window's start."""
     starters = active_at(accounts, window.start)
     return ratio(sum(a.mrr for a in starters), len(starters))
 
 
-def monthly_churn(accounts: Sequence[Account], window: Window) -> float | None:
+def monthly_churn(accounts: Sequence[AccountRow], window: Window) -> float | None:
     """MRR of the starting accounts that churned in the window / starting_mrr / months."""
     starters = active_at(accounts, window.start)
     lost = sum(a.mrr for a in starters if a.churned_on is not None and a.churned_on in window)
@@ -235,7 +242,7 @@ def clv_formula(gross_margin: float, average_mrr: float, monthly_churn_rate: flo
     return gross_margin * average_mrr / monthly_churn_rate
 
 
-def clv(accounts: Sequence[Account], window: Window, gross_margin: float) -> float | None:
+def clv(accounts: Sequence[AccountRow], window: Window, gross_margin: float) -> float | None:
     """Customer lifetime value: gross_margin x avg_mrr / monthly_churn; None when no churn."""
     average, churn = avg_mrr(accounts, window), monthly_churn(accounts, window)
     if average is None or churn is None:
@@ -246,17 +253,17 @@ def clv(accounts: Sequence[Account], window: Window, gross_margin: float) -> flo
 # -- renewals ---------------------------------------------------------------------------------
 
 
-def decided_renewals(renewals: Iterable[Renewal], window: Window) -> list[Renewal]:
+def decided_renewals(renewals: Iterable[RenewalRow], window: Window) -> list[RenewalRow]:
     """Renewals with renewal_date in the window and outcome renewed or churned."""
     return [r for r in renewals if r.outcome != "open" and r.renewal_date in window]
 
 
-def _renewed(renewal: Renewal) -> float:
+def _renewed(renewal: RenewalRow) -> float:
     # A churned renewal's arr_renewed is 0 by the CSV contract; None is read the same way.
     return renewal.arr_renewed or 0.0
 
 
-def eligible_churn(renewals: Iterable[Renewal], window: Window) -> float | None:
+def eligible_churn(renewals: Iterable[RenewalRow], window: Window) -> float | None:
     """sum(arr_due - min(arr_renewed, arr_due)) / sum(arr_due) over decided renewals."""
     decided = decided_renewals(renewals, window)
     due = sum(r.arr_due for r in decided)
@@ -264,19 +271,19 @@ def eligible_churn(renewals: Iterable[Renewal], window: Window) -> float | None:
     return ratio(lost, due)
 
 
-def grr(renewals: Iterable[Renewal], window: Window) -> float | None:
+def grr(renewals: Iterable[RenewalRow], window: Window) -> float | None:
     """Gross revenue retention: sum(min(arr_renewed, arr_due)) / sum(arr_due)."""
     decided = decided_renewals(renewals, window)
     return ratio(sum(min(_renewed(r), r.arr_due) for r in decided), sum(r.arr_due for r in decided))
 
 
-def nrr(renewals: Iterable[Renewal], window: Window) -> float | None:
+def nrr(renewals: Iterable[RenewalRow], window: Window) -> float | None:
     """Net revenue retention: sum(arr_renewed) / sum(arr_due) over decided renewals."""
     decided = decided_renewals(renewals, window)
     return ratio(sum(_renewed(r) for r in decided), sum(r.arr_due for r in decided))
 
 
-def expansion_rate(renewals: Iterable[Renewal], window: Window) -> float | None:
+def expansion_rate(renewals: Iterable[RenewalRow], window: Window) -> float | None:
     """Share of decided renewals renewed above their ARR due."""
     decided = decided_renewals(renewals, window)
     return ratio(sum(1 for r in decided if _renewed(r) > r.arr_due), len(decided))
@@ -285,7 +292,7 @@ def expansion_rate(renewals: Iterable[Renewal], window: Window) -> float | None:
 # -- logos ------------------------------------------------------------------------------------
 
 
-def logo_churn(accounts: Sequence[Account], window: Window) -> float | None:
+def logo_churn(accounts: Sequence[AccountRow], window: Window) -> float | None:
     """Accounts with churned_on in the window / accounts active at the window's start."""
     return ratio(len(churned_in(accounts, window)), len(active_at(accounts, window.start)))
 
@@ -293,11 +300,11 @@ def logo_churn(accounts: Sequence[Account], window: Window) -> float | None:
 # -- surveys ----------------------------------------------------------------------------------
 
 
-def _responses(surveys: Iterable[SurveyResponse], kind: str, window: Window) -> list[int]:
+def _responses(surveys: Iterable[SurveyRow], kind: str, window: Window) -> list[int]:
     return [s.score for s in surveys if s.kind == kind and s.submitted_at in window]
 
 
-def nps(surveys: Iterable[SurveyResponse], window: Window) -> float | None:
+def nps(surveys: Iterable[SurveyRow], window: Window) -> float | None:
     """100 x (promoters 9-10 - detractors 0-6) / responses, over NPS responses in the window."""
     scores = _responses(surveys, "nps", window)
     promoters = sum(1 for s in scores if s >= 9)
@@ -306,7 +313,7 @@ def nps(surveys: Iterable[SurveyResponse], window: Window) -> float | None:
     return None if share is None else 100 * share
 
 
-def csat(surveys: Iterable[SurveyResponse], window: Window) -> float | None:
+def csat(surveys: Iterable[SurveyRow], window: Window) -> float | None:
     """Share of CSAT responses in the window scoring above 3.5."""
     scores = _responses(surveys, "csat", window)
     return ratio(sum(1 for s in scores if s > 3.5), len(scores))
@@ -347,7 +354,7 @@ def onboarding_completion(statuses: Iterable[OnboardingStatus], window: Window) 
 
 
 def median_ttfv_days(
-    statuses: Iterable[OnboardingStatus], accounts: Sequence[Account], window: Window
+    statuses: Iterable[OnboardingStatus], accounts: Sequence[AccountRow], window: Window
 ) -> float | None:
     """Median days from start to first value, over accounts reaching first value in the window."""
     starts = {a.account_id: a.start_date for a in accounts}
@@ -361,7 +368,7 @@ def median_ttfv_days(
 # -- support and advocacy ---------------------------------------------------------------------
 
 
-def median_resolution_days(tickets: Iterable[Ticket], window: Window) -> float | None:
+def median_resolution_days(tickets: Iterable[TicketRow], window: Window) -> float | None:
     """Median days from opened to closed, over tickets closed in the window."""
     return _median(
         (t.closed_at - t.opened_at).days

@@ -32,8 +32,18 @@ def test_loaders_take_only_the_window(mstore) -> None:
         ("A2", D(2024, 3, 1)),
         ("A1", D(2024, 6, 1)),
     ]
-    assert sorted(s.response_id for s in inputs.surveys) == ["c1", "n1", "n2"]
-    assert sorted(t.ticket_id for t in inputs.tickets) == ["t1", "t2"]
+    # n1 on `from`, n2 a timestamp on `to`, c1 inside; n3 before and c2 after are left out
+    assert sorted((s.account_id, s.kind, s.score) for s in inputs.surveys) == [
+        ("A1", "nps", 10),
+        ("A2", "nps", 5),
+        ("A3", "csat", 4),
+    ]
+    assert inputs.surveys[0].submitted_at.__class__ is dt.date
+    # t1 closed in the window, t2 inside; t3 open and t4 closed before are left out
+    assert sorted((t.opened_at, t.closed_at) for t in inputs.tickets) == [
+        (D(2023, 12, 20), D(2024, 1, 5)),
+        (D(2024, 3, 1), D(2024, 3, 4)),
+    ]
     assert len(inputs.contacts) == 3 and sum(c.advocate for c in inputs.contacts) == 1
     # Latest at `to` (A1's 2025 snapshot is after it); churned A2 keeps its last score, which
     # the health metrics leave out because A2 is not active at `to`.
