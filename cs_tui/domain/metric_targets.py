@@ -139,4 +139,6 @@ def format_target(key: str, check: Mapping[str, object]) -> str:
     """A target for people, e.g. "≥ 90.0%" (from one entry of `target_report`)."""
     goal = check["target"]
     shown = format_value(key, goal if isinstance(goal, (int, float)) else None)
+    if shown.endswith(".0%"):
+        shown = shown[:-3] + "%"  # 110%, not 110.0%: tiles are narrow
     return f"{_OPS.get(str(check['op']), str(check['op']))} {shown}"

@@ -111,6 +111,17 @@ def month_windows(end: dt.date, count: int = 12) -> list[Window]:
     return windows[::-1]
 
 
+def trend_windows(as_of: dt.date, count: int = 12) -> list[Window]:
+    """The last `count` complete calendar months at `as_of`, oldest first.
+
+    The month holding `as_of` counts only when `as_of` is its last day: a trend point over
+    the first few days of a month would swing on a handful of rows.
+    """
+    last_day = (as_of.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    end = as_of if as_of == last_day else as_of.replace(day=1) - dt.timedelta(days=1)
+    return month_windows(end, count)
+
+
 @dataclass(frozen=True)
 class Filters:
     """Which accounts count: None means any segment, edition or CSM."""
@@ -281,6 +292,28 @@ def nrr(renewals: Iterable[RenewalRow], window: Window) -> float | None:
     """Net revenue retention: sum(arr_renewed) / sum(arr_due) over decided renewals."""
     decided = decided_renewals(renewals, window)
     return ratio(sum(_renewed(r) for r in decided), sum(r.arr_due for r in decided))
+
+
+def retention_economics(
+    renewals: Iterable[RenewalRow], window: Window, *, cac_per_acv: float, crc_per_acv: float
+) -> dict[str, float | None]:
+    """DOMAIN.md's CAC/CRC model applied to the window's decided renewals.
+
+    Returns:
+        kept_arr and lost_arr (ARR due kept and lost), retain_spend (kept x CRC: what CS
+        spends to keep it), replace_spend (lost x CAC: what sales would spend to win it back
+        as new ACV) and cac_to_crc (how many times dearer winning $1 is than keeping it).
+    """
+    decided = decided_renewals(renewals, window)
+    kept = sum(min(_renewed(r), r.arr_due) for r in decided)
+    lost = sum(r.arr_due - min(_renewed(r), r.arr_due) for r in decided)
+    return {
+        "kept_arr": kept,
+        "lost_arr": lost,
+        "retain_spend": kept * crc_per_acv,
+        "replace_spend": lost * cac_per_acv,
+        "cac_to_crc": ratio(cac_per_acv, crc_per_acv),
+    }
 
 
 def expansion_rate(renewals: Iterable[RenewalRow], window: Window) -> float | None:

@@ -385,4 +385,26 @@ def test_values_formatted_for_people() -> None:
     assert mt.format_value("median_resolution_days", 7) == "7.0 d"
     assert mt.format_value("csat", None) == "—"
     check = {"target": 0.25, "op": "<=", "met": True}
-    assert mt.format_target("pct_red", check) == "≤ 25.0%"
+    assert mt.format_target("pct_red", check) == "≤ 25%"
+    assert mt.format_target("logo_churn", {"target": 0.0549, "op": "<"}) == "< 5.5%"
+
+
+def test_trend_windows_are_complete_months() -> None:
+    # AS_OF-like date on the 1st: October has one day so far, so the trend ends in September.
+    months = m.trend_windows(D(2026, 10, 1))
+    assert len(months) == 12
+    assert months[0] == Window(D(2025, 10, 1), D(2025, 10, 31))
+    assert months[-1] == Window(D(2026, 9, 1), D(2026, 9, 30))
+    # On the last day of a month that month is complete and counts.
+    assert m.trend_windows(D(2024, 2, 29), 1) == [Window(D(2024, 2, 1), D(2024, 2, 29))]
+    assert m.trend_windows(D(2024, 12, 31), 1) == [Window(D(2024, 12, 1), D(2024, 12, 31))]
+
+
+def test_retention_economics() -> None:
+    # Decided in YEAR: kept 17000, lost 7000 (see RENEWALS). CAC 1/1.15 per $ of new ACV,
+    # CRC 0.12 per $ kept: keeping costs 17000 x 0.12 = 2040; winning 7000 back 6086.96.
+    got = m.retention_economics(RENEWALS, YEAR, cac_per_acv=1 / 1.15, crc_per_acv=0.12)
+    assert got["kept_arr"] == 17000 and got["lost_arr"] == 7000
+    assert got["retain_spend"] == pytest.approx(2040)
+    assert got["replace_spend"] == pytest.approx(7000 / 1.15)
+    assert got["cac_to_crc"] == pytest.approx((1 / 1.15) / 0.12)
