@@ -73,8 +73,10 @@ class WeightEditor(Static, can_focus=True):
 
     def set_in_force(self, weights: Weights) -> None:
         """The weights currently in force: the starting point and what `escape` returns to."""
-        total = weights.total
-        self.in_force = tuple(round(100 * getattr(weights, c) / total) for c in CATEGORIES)
+        values = [getattr(weights, c) for c in CATEGORIES]
+        if not all(float(v).is_integer() for v in values):  # fractions such as 0.4: as points
+            values = [100 * v / weights.total for v in values]
+        self.in_force = tuple(round(v) for v in values)
         self.points = self.in_force
 
     @property
