@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from cs_tui.domain.metrics import Band, band
+from cs_tui.domain.metrics import DEFAULT_BANDS, Band, BandLimits
 
 LEAD_DAYS = 90
 """How long before the renewal date the score is read: when the renewal process starts."""
@@ -82,11 +82,17 @@ class BacktestPoint:
         return self.week is not None and self.score is not None
 
     def weighted(self, weights: Weights) -> float:
-        """The score recomputed from the category scores with `weights`."""
-        return (
-            sum(weights.as_dict()[c] * float(getattr(self, c) or 0.0) for c in CATEGORIES)
-            / weights.total
-        )
+        """The score recomputed from the category scores with `weights`.
+
+        A category without a score (no data for any of its measures) is left out and its
+        weight shared among the others, as the health model does.
+        """
+        present = [(getattr(weights, c), getattr(self, c)) for c in CATEGORIES]
+        present = [(w, float(v)) for w, v in present if v is not None]
+        total = sum(w for w, _ in present)
+        if total <= 0:
+            return float(self.score or 0.0)
+        return sum(w * v for w, v in present) / total
 
 
 @dataclass(frozen=True)
@@ -171,7 +177,12 @@ def roc_auc(scores: Sequence[float], churned: Sequence[bool]) -> float | None:
     return u / (n_renewed * n_churned)
 
 
-def backtest(points: Iterable[BacktestPoint], weights: Weights | None = None) -> BacktestResult:
+def backtest(
+    points: Iterable[BacktestPoint],
+    weights: Weights | None = None,
+    *,
+    bands: BandLimits = DEFAULT_BANDS,
+) -> BacktestResult:
     """Churn per band and the AUC, from the stored scores or, with `weights`, recomputed ones."""
     points = list(points)
     usable = [p for p in points if p.has_snapshot]
@@ -179,7 +190,7 @@ def backtest(points: Iterable[BacktestPoint], weights: Weights | None = None) ->
     outcomes = [p.churned for p in usable]
     counts = {b: [0, 0] for b in BANDS}
     for score, churned in zip(scores, outcomes, strict=True):
-        row = counts[band(score)]
+        row = counts[bands.band(score)]
         row[0] += 1
         row[1] += churned
     return BacktestResult(

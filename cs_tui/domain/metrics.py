@@ -53,13 +53,28 @@ METRIC_KEYS: tuple[str, ...] = (
 )
 
 
-def band(score: float) -> Band:
-    """The health band of a score: green 80-100, yellow 60-79, red 0-59 (DOMAIN.md)."""
-    if score >= 80:
-        return "green"
-    if score >= 60:
-        return "yellow"
-    return "red"
+@dataclass(frozen=True)
+class BandLimits:
+    """Where the health bands start (health.toml's `[bands]`; DOMAIN.md: 80 and 60)."""
+
+    green: float = 80.0
+    yellow: float = 60.0
+
+    def band(self, score: float) -> Band:
+        """The band of a score: green from `green`, yellow from `yellow`, red below."""
+        if score >= self.green:
+            return "green"
+        if score >= self.yellow:
+            return "yellow"
+        return "red"
+
+
+DEFAULT_BANDS = BandLimits()
+
+
+def band(score: float, limits: BandLimits = DEFAULT_BANDS) -> Band:
+    """The health band of a score: green 80-100, yellow 60-79, red 0-59 by default."""
+    return limits.band(score)
 
 
 # -- window and filters -----------------------------------------------------------------------
@@ -370,10 +385,12 @@ def avg_health(inputs: MetricInputs, window: Window) -> float | None:
     return ratio(sum(scores), len(scores))
 
 
-def band_share(inputs: MetricInputs, window: Window, which: Band) -> float | None:
+def band_share(
+    inputs: MetricInputs, window: Window, which: Band, limits: BandLimits = DEFAULT_BANDS
+) -> float | None:
     """Share of the accounts active at the window's end whose health is in band `which`."""
     scores = _scores_at_end(inputs, window)
-    return ratio(sum(1 for s in scores if band(s) == which), len(scores))
+    return ratio(sum(1 for s in scores if limits.band(s) == which), len(scores))
 
 
 # -- onboarding (inputs from the critical path) -----------------------------------------------
@@ -431,6 +448,7 @@ def compute_metrics(
     *,
     gross_margin: float = 0.75,
     filters: Filters | None = None,
+    bands: BandLimits = DEFAULT_BANDS,
 ) -> dict[str, float | int | None]:
     """Every metric of `METRIC_KEYS` for the window, over the accounts `filters` lets through.
 
@@ -448,9 +466,9 @@ def compute_metrics(
         "nps": nps(data.surveys, window),
         "csat": csat(data.surveys, window),
         "avg_health": avg_health(data, window),
-        "pct_green": band_share(data, window, "green"),
-        "pct_yellow": band_share(data, window, "yellow"),
-        "pct_red": band_share(data, window, "red"),
+        "pct_green": band_share(data, window, "green", bands),
+        "pct_yellow": band_share(data, window, "yellow", bands),
+        "pct_red": band_share(data, window, "red", bands),
         "expansion_rate": expansion_rate(data.renewals, window),
         "onboarding_completion": onboarding_completion(data.onboarding, window),
         "median_ttfv_days": median_ttfv_days(data.onboarding, accounts, window),
@@ -475,6 +493,7 @@ def monthly_trend(
     *,
     filters: Filters | None = None,
     keys: Sequence[str] = TREND_KEYS,
+    bands: BandLimits = DEFAULT_BANDS,
 ) -> list[dict[str, float | int | None]]:
     """One row of `keys` per window (usually `month_windows`), with each window's end health.
 
@@ -493,12 +512,12 @@ def monthly_trend(
     rows: list[dict[str, float | int | None]] = []
     for window in windows:
         monthly = data.with_health(lookup(window.end) or {})
-        rows.append(_some_metrics(monthly, window, keys))
+        rows.append(_some_metrics(monthly, window, keys, bands))
     return rows
 
 
 def _some_metrics(
-    data: MetricInputs, window: Window, keys: Sequence[str]
+    data: MetricInputs, window: Window, keys: Sequence[str], bands: BandLimits
 ) -> dict[str, float | int | None]:
     """Only the named metrics (the trend charts need few, and health is the costly part)."""
     table: dict[str, Callable[[], float | int | None]] = {
@@ -510,9 +529,9 @@ def _some_metrics(
         "expansion_rate": lambda: expansion_rate(data.renewals, window),
         "logo_churn": lambda: logo_churn(data.accounts, window),
         "avg_health": lambda: avg_health(data, window),
-        "pct_green": lambda: band_share(data, window, "green"),
-        "pct_yellow": lambda: band_share(data, window, "yellow"),
-        "pct_red": lambda: band_share(data, window, "red"),
+        "pct_green": lambda: band_share(data, window, "green", bands),
+        "pct_yellow": lambda: band_share(data, window, "yellow", bands),
+        "pct_red": lambda: band_share(data, window, "red", bands),
         "median_resolution_days": lambda: median_resolution_days(data.tickets, window),
     }
     return {key: table[key]() for key in keys}

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from cs_tui.domain import backtest as bt
 from cs_tui.domain.backtest import BacktestPoint, Weights
+from cs_tui.domain.metrics import BandLimits
 
 D = dt.date
 
@@ -121,3 +122,20 @@ def test_empty_backtest() -> None:
     assert bt.auc_change(result, result) is None
     data = bt.result_dict(result)
     assert data["bands"]["red"] == {"renewals": 0, "churned": 0, "churn_rate": None}
+
+
+def test_missing_category_is_left_out_and_its_weight_shared() -> None:
+    # no relationship score: (0.4 x 80 + 0.3 x 60 + 0.1 x 40) / 0.8 = 54 / 0.8 = 67.5
+    p = BacktestPoint("A", D(2024, 4, 1), False, WEEK, 60, 80, 60, None, 40)
+    assert p.weighted(Weights()) == pytest.approx(67.5)
+    # only the missing category weighs: nothing to recompute, the stored score stands
+    assert p.weighted(Weights(0, 0, 1, 0)) == 60
+
+
+def test_bands_follow_the_health_model_limits() -> None:
+    strict = BandLimits(green=90, yellow=70)
+    result = bt.backtest(POINTS, bands=strict)
+    # stored 85, 82 are yellow under 90/70; 70 is yellow; 65, 40, 55 red
+    assert result.band("green").renewals == 0
+    assert result.band("yellow").renewals == 3
+    assert result.band("red").renewals == 3 and result.band("red").churned == 2

@@ -408,3 +408,12 @@ def test_retention_economics() -> None:
     assert got["retain_spend"] == pytest.approx(2040)
     assert got["replace_spend"] == pytest.approx(7000 / 1.15)
     assert got["cac_to_crc"] == pytest.approx((1 / 1.15) / 0.12)
+
+
+def test_band_limits_from_the_health_model() -> None:
+    strict = m.BandLimits(green=90, yellow=70)
+    got = m.compute_metrics(INPUTS, YEAR, bands=strict)
+    # A1 85 is yellow under 90/70; A6 55 and A7 65 are red
+    assert (got["pct_green"], got["pct_yellow"]) == (0.0, pytest.approx(1 / 3))
+    assert got["pct_red"] == pytest.approx(2 / 3)
+    assert m.band(85, strict) == "yellow" and m.band(85) == "green"
