@@ -92,17 +92,20 @@ class MetricQueries(BaseStore):
         ]
 
     def health_at(self, day: dt.date) -> dict[str, float]:
-        """Each account's latest weekly health score at or before `day` (none: left out).
+        """The latest weekly health score at or before `day` of each account active at `day`.
 
-        One index seek per account on health_snapshots' (account_id, week) key.
+        One index seek per active account on health_snapshots' (account_id, week) key; an
+        account without a snapshot by then is left out.
         """
-        rows = self.conn.execute(
+        rows = self._tuples(
             "SELECT a.account_id, (SELECT h.score FROM health_snapshots h "
-            "WHERE h.account_id = a.account_id AND h.week <= ? "
-            "ORDER BY h.week DESC LIMIT 1) FROM accounts a",
+            "WHERE h.account_id = a.account_id AND h.week <= ?1 "
+            "ORDER BY h.week DESC LIMIT 1) FROM accounts a "
+            "WHERE a.start_date <= ?1 AND (a.churned_on IS NULL OR a.churned_on = '' "
+            "OR a.churned_on > ?1)",
             [day.isoformat()],
         )
-        return {r[0]: float(r[1]) for r in rows if r[1] is not None}
+        return {aid: float(score) for aid, score in rows if score is not None}
 
     def health_at_dates(self, days: Iterable[dt.date]) -> dict[dt.date, dict[str, float]]:
         """`health_at` for several days (the month ends of a trend)."""

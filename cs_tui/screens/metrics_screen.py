@@ -67,6 +67,8 @@ class MetricsData:
     csms: list[str]
     account_keys: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     """account_id -> (segment, edition, csm), to filter the back-test."""
+    trends_loaded: bool = False
+    """The month-end health of the trends has been read."""
 
 
 @dataclass
@@ -144,7 +146,8 @@ class MetricsScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="metrics-load", exit_on_error=False)
     def load(self) -> None:
-        """Read every input once (in a thread), then compute for the current filters."""
+        """Read every input once (in a thread) and show the tiles and the back-test; the
+        health of each month end for the trend charts follows (the costliest read)."""
         as_of = self.cs_app.as_of
         store = self.store
         window = m.Window.ending(as_of)
@@ -155,13 +158,15 @@ class MetricsScreen(SectionScreen):
             window=window,
             months=months,
             inputs=inputs,
-            health_by_month=store.health_at_dates(w.end for w in months),
+            health_by_month={},
             points=store.backtest_points(window),
             csms=sorted({a.csm for a in inputs.accounts}),
             account_keys={a.account_id: (a.segment, a.edition, a.csm) for a in inputs.accounts},
         )
-        view = self._compute(data, self.filters)
-        self.app.call_from_thread(self._loaded, data, view)
+        self.app.call_from_thread(self._loaded, data, self._compute(data, self.filters))
+        data.health_by_month = store.health_at_dates(w.end for w in months)
+        data.trends_loaded = True
+        self.app.call_from_thread(self._loaded, data, self._compute(data, self.filters))
 
     def _loaded(self, data: MetricsData, view: MetricsView) -> None:
         self.data = data
@@ -184,7 +189,9 @@ class MetricsScreen(SectionScreen):
         return MetricsView(
             values=values,
             targets=target_report(values, settings.targets.model_dump(), data.window),
-            trend=m.monthly_trend(filtered, data.months, data.health_by_month),
+            trend=m.monthly_trend(filtered, data.months, data.health_by_month)
+            if data.trends_loaded
+            else [],
             economics=m.retention_economics(
                 filtered.renewals,
                 data.window,
@@ -214,7 +221,8 @@ class MetricsScreen(SectionScreen):
                 "" if check is None else format_target(key, check),
                 None if check is None else check["met"],  # type: ignore[arg-type]
             )
-        self._show_trends(view)
+        if view.trend:
+            self._show_trends(view)
         self._show_economics(view)
         self.query_one(BacktestPanel).set_points(view.points, self.in_force)
         self._show_filters()

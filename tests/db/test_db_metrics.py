@@ -45,14 +45,14 @@ def test_loaders_take_only_the_window(mstore) -> None:
         (D(2024, 3, 1), D(2024, 3, 4)),
     ]
     assert len(inputs.contacts) == 3 and sum(c.advocate for c in inputs.contacts) == 1
-    # Latest at `to` (A1's 2025 snapshot is after it); churned A2 keeps its last score, which
-    # the health metrics leave out because A2 is not active at `to`.
-    assert inputs.health == {"A1": 88.0, "A2": 45.0, "A3": 70.0}
+    # Latest at `to` (A1's 2025 snapshot is after it) of the accounts active then: A2 churned.
+    assert inputs.health == {"A1": 88.0, "A3": 70.0}
 
 
 def test_health_at_takes_the_latest_snapshot_on_or_before(mstore) -> None:
     assert mstore.health_at(D(2024, 3, 3)) == {"A1": 50.0, "A2": 45.0}
     assert mstore.health_at(D(2024, 3, 4)) == {"A1": 90.0, "A2": 45.0}
+    assert mstore.health_at(D(2024, 3, 15)) == {"A1": 90.0}  # A2 churned that day
     assert mstore.health_at(D(2023, 1, 1)) == {}
     both = mstore.health_at_dates([D(2024, 3, 3), D(2025, 1, 6)])
     assert both[D(2025, 1, 6)]["A1"] == 20.0
