@@ -442,6 +442,41 @@ def contacts_per_account(inputs: MetricInputs, window: Window) -> float | None:
 # -- everything at once -----------------------------------------------------------------------
 
 
+def _health_values(scores: Sequence[float], bands: BandLimits) -> dict[str, float | None]:
+    """avg_health and the band shares from the scores of the accounts active at the end."""
+    counts = {"green": 0, "yellow": 0, "red": 0}
+    for score in scores:
+        counts[bands.band(score)] += 1
+    n = len(scores)
+    return {
+        "avg_health": ratio(sum(scores), n),
+        "pct_green": ratio(counts["green"], n),
+        "pct_yellow": ratio(counts["yellow"], n),
+        "pct_red": ratio(counts["red"], n),
+    }
+
+
+def _start_values(
+    accounts: Sequence[AccountRow], window: Window, gross_margin: float
+) -> dict[str, float | None]:
+    """The metrics over the accounts active at the window's start, in one pass over them."""
+    starters = active_at(accounts, window.start)
+    start_mrr = sum(a.mrr for a in starters)
+    lost = sum(a.mrr for a in starters if a.churned_on is not None and a.churned_on in window)
+    share = ratio(lost, start_mrr)
+    churn = None if share is None else share / window.months
+    average = ratio(start_mrr, len(starters))
+    return {
+        "starting_mrr": start_mrr,
+        "avg_mrr": average,
+        "monthly_churn": churn,
+        "clv": None
+        if average is None or churn is None
+        else clv_formula(gross_margin, average, churn),
+        "logo_churn": ratio(len(churned_in(accounts, window)), len(starters)),
+    }
+
+
 def compute_metrics(
     inputs: MetricInputs,
     window: Window,
@@ -452,32 +487,28 @@ def compute_metrics(
 ) -> dict[str, float | int | None]:
     """Every metric of `METRIC_KEYS` for the window, over the accounts `filters` lets through.
 
+    Each value is what the metric's own function above gives; the accounts active at the
+    window's start and end are found once for all of them.
+
     Returns:
         metric name -> value (fractions for ratios, None where there is nothing to measure).
     """
     data = inputs.filtered(filters or Filters())
     accounts = data.accounts
     values: dict[str, float | int | None] = {
-        "clv": clv(accounts, window, gross_margin),
+        **_start_values(accounts, window, gross_margin),
+        **_health_values(_scores_at_end(data, window), bands),
         "eligible_churn": eligible_churn(data.renewals, window),
         "grr": grr(data.renewals, window),
         "nrr": nrr(data.renewals, window),
-        "logo_churn": logo_churn(accounts, window),
         "nps": nps(data.surveys, window),
         "csat": csat(data.surveys, window),
-        "avg_health": avg_health(data, window),
-        "pct_green": band_share(data, window, "green", bands),
-        "pct_yellow": band_share(data, window, "yellow", bands),
-        "pct_red": band_share(data, window, "red", bands),
         "expansion_rate": expansion_rate(data.renewals, window),
         "onboarding_completion": onboarding_completion(data.onboarding, window),
         "median_ttfv_days": median_ttfv_days(data.onboarding, accounts, window),
         "median_resolution_days": median_resolution_days(data.tickets, window),
         "advocates": advocates(data, window),
         "contacts_per_account": contacts_per_account(data, window),
-        "starting_mrr": starting_mrr(accounts, window),
-        "avg_mrr": avg_mrr(accounts, window),
-        "monthly_churn": monthly_churn(accounts, window),
     }
     return {key: values[key] for key in METRIC_KEYS}
 
@@ -494,32 +525,45 @@ def monthly_trend(
     filters: Filters | None = None,
     keys: Sequence[str] = TREND_KEYS,
     bands: BandLimits = DEFAULT_BANDS,
+    gross_margin: float = 0.75,
 ) -> list[dict[str, float | int | None]]:
     """One row of `keys` per window (usually `month_windows`), with each window's end health.
-
-    Returns:
-        One dict per window, in the order of `windows`.
 
     Args:
         inputs: rows covering every window (health is taken from `health_at` instead).
         windows: the periods, oldest first.
         health_at: window end -> account_id -> latest score at or before that day.
         filters: which accounts count.
-        keys: which metrics to compute for each window.
+        keys: which metrics to compute for each window (any of `METRIC_KEYS`).
+        bands: where the health bands start.
+        gross_margin: for CLV.
+
+    Returns:
+        One dict per window, in the order of `windows`.
     """
     data = inputs.filtered(filters or Filters())
     lookup = health_at if callable(health_at) else health_at.get
     rows: list[dict[str, float | int | None]] = []
     for window in windows:
         monthly = data.with_health(lookup(window.end) or {})
-        rows.append(_some_metrics(monthly, window, keys, bands))
+        rows.append(_some_metrics(monthly, window, keys, bands, gross_margin))
     return rows
 
 
 def _some_metrics(
-    data: MetricInputs, window: Window, keys: Sequence[str], bands: BandLimits
+    data: MetricInputs,
+    window: Window,
+    keys: Sequence[str],
+    bands: BandLimits,
+    gross_margin: float,
 ) -> dict[str, float | int | None]:
-    """Only the named metrics (the trend charts need few, and health is the costly part)."""
+    """Only the named metrics (a trend needs few; health and start figures cost the most)."""
+    wanted = set(keys)
+    values: dict[str, float | int | None] = {}
+    if wanted & {"starting_mrr", "avg_mrr", "monthly_churn", "clv", "logo_churn"}:
+        values.update(_start_values(data.accounts, window, gross_margin))
+    if wanted & {"avg_health", "pct_green", "pct_yellow", "pct_red"}:
+        values.update(_health_values(_scores_at_end(data, window), bands))
     table: dict[str, Callable[[], float | int | None]] = {
         "nps": lambda: nps(data.surveys, window),
         "csat": lambda: csat(data.surveys, window),
@@ -527,11 +571,10 @@ def _some_metrics(
         "nrr": lambda: nrr(data.renewals, window),
         "eligible_churn": lambda: eligible_churn(data.renewals, window),
         "expansion_rate": lambda: expansion_rate(data.renewals, window),
-        "logo_churn": lambda: logo_churn(data.accounts, window),
-        "avg_health": lambda: avg_health(data, window),
-        "pct_green": lambda: band_share(data, window, "green", bands),
-        "pct_yellow": lambda: band_share(data, window, "yellow", bands),
-        "pct_red": lambda: band_share(data, window, "red", bands),
         "median_resolution_days": lambda: median_resolution_days(data.tickets, window),
+        "onboarding_completion": lambda: onboarding_completion(data.onboarding, window),
+        "median_ttfv_days": lambda: median_ttfv_days(data.onboarding, data.accounts, window),
+        "advocates": lambda: advocates(data, window),
+        "contacts_per_account": lambda: contacts_per_account(data, window),
     }
-    return {key: table[key]() for key in keys}
+    return {key: values[key] if key in values else table[key]() for key in keys}

@@ -417,3 +417,36 @@ def test_band_limits_from_the_health_model() -> None:
     assert (got["pct_green"], got["pct_yellow"]) == (0.0, pytest.approx(1 / 3))
     assert got["pct_red"] == pytest.approx(2 / 3)
     assert m.band(85, strict) == "yellow" and m.band(85) == "green"
+
+
+WINDOWS = [
+    YEAR,
+    Window(D(2024, 1, 1), D(2024, 3, 31)),
+    Window(D(2024, 3, 15), D(2024, 10, 1)),
+    Window(D(2023, 6, 1), D(2025, 6, 1)),
+    Window(D(2030, 1, 1), D(2030, 1, 1)),
+]
+
+
+@pytest.mark.parametrize("window", WINDOWS, ids=str)
+@pytest.mark.parametrize("filters", [Filters(), Filters(csm="ann"), Filters(segment="smb")])
+def test_all_at_once_equals_each_metric_alone(window, filters) -> None:
+    # compute_metrics shares the active-account passes; each value must equal its function's.
+    data = INPUTS.filtered(filters)
+    got = m.compute_metrics(INPUTS, window, gross_margin=0.6, filters=filters)
+    alone = {
+        "clv": m.clv(data.accounts, window, 0.6),
+        "starting_mrr": m.starting_mrr(data.accounts, window),
+        "avg_mrr": m.avg_mrr(data.accounts, window),
+        "monthly_churn": m.monthly_churn(data.accounts, window),
+        "logo_churn": m.logo_churn(data.accounts, window),
+        "avg_health": m.avg_health(data, window),
+        "pct_green": m.band_share(data, window, "green"),
+        "pct_yellow": m.band_share(data, window, "yellow"),
+        "pct_red": m.band_share(data, window, "red"),
+    }
+    for key, value in alone.items():
+        assert got[key] == (None if value is None else pytest.approx(value)), key
+    every = m.monthly_trend(INPUTS, [window], {window.end: HEALTH}, filters=filters,
+                            keys=m.METRIC_KEYS, gross_margin=0.6)  # fmt: skip
+    assert every[0] == {k: (None if v is None else pytest.approx(v)) for k, v in got.items()}
