@@ -80,6 +80,13 @@ class BacktestPanel(Vertical):
         base, what_if = self.baseline, self.what_if
         if base.renewals == 0 and base.missing == 0:
             return Text("No renewals were decided in the window.", style="dim")
+        if base.renewals == 0:
+            return Text(
+                f"{base.missing} renewals were decided in the window, but no account had a "
+                f"weekly health snapshot {bt.LEAD_DAYS} days before its renewal: the "
+                "back-test needs the health history the weekly snapshots keep.",
+                style="dim",
+            )
         table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
         table.add_column("band")
         table.add_column("stored: churned/n", justify="right")
