@@ -89,6 +89,10 @@ class Targets(BaseModel):
     onboarding_completion: float = 0.90
     max_logo_churn: float = 0.05
     """Annual logo churn below this."""
+    max_revenue_churn: float = 0.05
+    """Annual revenue (eligible) churn below this."""
+    expansion_rate: float = 0.15
+    """Share of decided renewals renewed above their ARR due, at least (15% in 12 months)."""
 
 
 class Settings(BaseModel):

@@ -9,6 +9,7 @@ from cs_tui.db.accounts import AccountQueries
 from cs_tui.db.core import BaseStore, StoreError
 from cs_tui.db.journey import JourneyQueries
 from cs_tui.db.renewals import RenewalQueries
+from cs_tui.db.metrics import MetricQueries
 
 __all__ = ["Store", "StoreError"]
 
@@ -17,6 +18,7 @@ class Store(
     AccountQueries,
     JourneyQueries,
     RenewalQueries,
+    MetricQueries,
     BaseStore,
 ):
     """A cs-tui database: `Store.open(path)`, then read and write through its methods."""
