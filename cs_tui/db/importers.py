@@ -116,18 +116,22 @@ class _Rollback(Exception):
 
 @dataclass
 class _Plan:
-    """The SQL and per-row conversion for one file's columns."""
+    """How one file's columns map onto a kind's row model and its upsert."""
 
     spec: RowKind
-    present: list[str]
+    present: tuple[str, ...]
+    """The model's columns the file has, in model order."""
+    pick: Callable[[list[str]], Any] | None
+    """Fields of a record -> values of `present` (None: the record already is exactly that)."""
+    width: int
     sql: str
-    values: Callable[[dict[str, Any]], tuple[Any, ...]]
-    blanks: dict[str, str]
 
 
 def _plan(spec: RowKind, header: Sequence[str]) -> _Plan:
-    present = [c for c in spec.columns if c in header]
-    columns = list(spec.columns)
+    present = tuple(c for c in spec.columns if c in header)
+    positions = [header.index(c) for c in present]
+    pick = None if positions == list(range(len(header))) else itemgetter(*positions)
+    columns = spec.columns
     updates = [c for c in present if c not in spec.key]
     table = spec.table
     assignments = ", ".join(f"{c} = excluded.{c}" for c in updates)
@@ -137,14 +141,7 @@ def _plan(spec: RowKind, header: Sequence[str]) -> _Plan:
         f"ON CONFLICT ({', '.join(spec.key)}) DO "
         + (f"UPDATE SET {assignments} WHERE NOT ({same})" if updates else "NOTHING")
     )
-    getter = itemgetter(*columns)
-    return _Plan(
-        spec=spec,
-        present=present,
-        sql=sql,
-        values=getter,
-        blanks={c: "" for c in spec.columns if c not in header},
-    )
+    return _Plan(spec=spec, present=present, pick=pick, width=len(header), sql=sql)
 
 
 class _Collector:
@@ -258,27 +255,28 @@ def _run(
     """Validate and write every chunk; leaves problems in `problems`, counts in `result`."""
     spec = plan.spec
     table = spec.table
-    header = csv_file.header
-    width = len(header)
+    columns = spec.columns
     known: set[str] | None = None
     if spec.kind != "accounts":
         known = {r[0] for r in conn.execute("SELECT account_id FROM accounts")}
     before = int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-    key_of = itemgetter(*spec.key)
+    key_of = itemgetter(*(columns.index(c) for c in spec.key))
+    account_at = columns.index("account_id")
     hashes: array[int] = array("q")
     key_lines: array[int] = array("q")
     csms: set[str] = set()
     written = 0
     total = csv_file.total_lines
+    validator = spec.validator(plan.present)
 
     lines: list[int] = []
-    raw: list[dict[str, str]] = []
+    raw: list[Any] = []
     # SQLite releases the GIL while it steps: write chunk n while chunk n+1 is validated.
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cs-import")
     pending: Future[int] | None = None
 
-    def write(rows: list[dict[str, Any]]) -> int:
-        return max(conn.executemany(plan.sql, map(plan.values, rows)).rowcount, 0)
+    def write(rows: list[tuple[Any, ...]]) -> int:
+        return max(conn.executemany(plan.sql, rows).rowcount, 0)
 
     def wait() -> None:
         nonlocal pending, written
@@ -288,17 +286,19 @@ def _run(
 
     def flush() -> None:
         nonlocal pending
-        rows = _validate(spec, raw, lines, problems)
-        good: list[dict[str, Any]] = []
+        rows = _validate(validator, plan.present, raw, lines, problems)
+        good: list[tuple[Any, ...]] = []
+        append_hash, append_line, keep = hashes.append, key_lines.append, good.append
         for line, row in rows:
-            if known is not None and row["account_id"] not in known:
-                problems.add(line, "account_id", f"unknown account {row['account_id']!r}")
+            if known is not None and row[account_at] not in known:
+                problems.add(line, "account_id", f"unknown account {row[account_at]!r}")
                 continue
-            hashes.append(hash(key_of(row)))
-            key_lines.append(line)
-            good.append(row)
+            append_hash(hash(key_of(row)))
+            append_line(line)
+            keep(row)
         if spec.kind == "accounts":
-            csms.update(row["csm"] for row in good)
+            at = columns.index("csm")
+            csms.update(row[at] for row in good)
         wait()
         if not problems.count:
             pending = writer.submit(write, good)
@@ -308,9 +308,9 @@ def _run(
         if progress is not None:
             progress(csv_file.lines_read, total)
 
-    blanks = plan.blanks
     reader = csv_file.reader
     previous = csv_file.header_line
+    pick, width = plan.pick, plan.width
     try:
         # One flat loop (no per-row generator): this is the hot path of a 1M-row import.
         for fields in reader:
@@ -318,18 +318,10 @@ def _run(
             previous = reader.line_num
             if not fields or (not fields[0].strip() and not "".join(fields).strip()):
                 continue
-            row = dict(zip(header, fields, strict=False))
-            if blanks:
-                row.update(blanks)
-            if len(fields) > width and "".join(fields[width:]).strip():
-                problems.add(
-                    line,
-                    "(row)",
-                    f"{len(fields)} fields but the header has {width}: "
-                    "is a comma or semicolon in a value not quoted?",
-                )
+            if len(fields) != width:
+                fields = _fit(fields, width, line, problems)
             lines.append(line)
-            raw.append(row)
+            raw.append(fields if pick is None else pick(fields))
             if len(raw) >= CHUNK:
                 flush()
         if raw:
@@ -357,27 +349,42 @@ def _run(
         result.staff_created = max(cur.rowcount, 0)
 
 
+def _fit(fields: list[str], width: int, line: int, problems: _Collector) -> list[str]:
+    """A record with more or fewer fields than the header: pad it, or flag stray values."""
+    if len(fields) < width:
+        return fields + [""] * (width - len(fields))
+    if "".join(fields[width:]).strip():
+        problems.add(
+            line,
+            "(row)",
+            f"{len(fields)} fields but the header has {width}: "
+            "is a comma or semicolon in a value not quoted?",
+        )
+    return fields[:width]
+
+
 def _validate(
-    spec: RowKind,
-    raw: list[dict[str, str]],
+    validator: Any,
+    present: tuple[str, ...],
+    raw: list[Any],
     lines: list[int],
     problems: _Collector,
-) -> list[tuple[int, dict[str, Any]]]:
+) -> list[tuple[int, tuple[Any, ...]]]:
     """Validate a chunk; return (line, row) of the valid rows and record the others' problems."""
     try:
-        return list(zip(lines, spec.adapter.validate_python(raw), strict=True))
+        return list(zip(lines, validator.validate_python(raw), strict=True))
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
     bad: set[int] = set()
     for error in errors:
         index = int(error["loc"][0])
         bad.add(index)
-        for column, message in problems_of(error):
+        for column, message in problems_of(error, present):
             problems.add(lines[index], column, message)
     keep = [i for i in range(len(raw)) if i not in bad]
     if not keep:
         return []
-    rows = spec.adapter.validate_python([raw[i] for i in keep])
+    rows = validator.validate_python([raw[i] for i in keep])
     return [(lines[i], row) for i, row in zip(keep, rows, strict=True)]
 
 
