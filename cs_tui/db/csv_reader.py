@@ -2,8 +2,8 @@
 
 `read_csv(path)` decodes the whole file strictly as UTF-8 (it is at most a few hundred MB,
 and strict decoding up front gives one clear error instead of a half-imported file), detects
-the separator from the header line, normalises the header names and then yields records with
-the line each one starts on, skipping blank lines.
+the separator from the header line and normalises the header names; the importer then reads
+the records from `CsvFile.reader`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,30 +87,6 @@ class CsvFile:
     total_lines: int
     reader: Any
     """The csv reader, positioned after the header (`reader.line_num` = lines consumed)."""
-
-    def records(self) -> Iterator[tuple[int, list[str]]]:
-        """(line the record starts on, fields) for every non-blank record after the header.
-
-        Raises:
-            CsvFileError: a badly quoted field (the reader cannot go on past it).
-        """
-        reader = self.reader
-        previous = self.header_line
-        while True:
-            try:
-                fields = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                line = getattr(reader, "line_num", previous + 1)
-                raise CsvFileError(
-                    Problem(self.shown, line, FILE_COLUMN, f"cannot read CSV here: {exc}")
-                ) from None
-            start = previous + 1
-            previous = reader.line_num
-            if not fields or (not fields[0].strip() and not "".join(fields).strip()):
-                continue
-            yield start, fields
 
     @property
     def lines_read(self) -> int:

@@ -239,7 +239,8 @@ def _bulk_pragmas(store: BaseStore) -> Iterator[None]:
 
 
 def _finish(result: ImportResult, problems: _Collector) -> ImportResult:
-    result.problems = sorted(problems.items)
+    # By line; within a line, in the order found (the columns' order).
+    result.problems = sorted(problems.items, key=lambda p: p.line)
     result.problem_count = problems.count
     return result
 
@@ -262,6 +263,7 @@ def _run(
     before = int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
     key_of = itemgetter(*(columns.index(c) for c in spec.key))
     account_at = columns.index("account_id")
+    hint = "" if known else " (the database has no accounts yet: import accounts first)"
     hashes: array[int] = array("q")
     key_lines: array[int] = array("q")
     csms: set[str] = set()
@@ -291,7 +293,7 @@ def _run(
         append_hash, append_line, keep = hashes.append, key_lines.append, good.append
         for line, row in rows:
             if known is not None and row[account_at] not in known:
-                problems.add(line, "account_id", f"unknown account {row[account_at]!r}")
+                problems.add(line, "account_id", f"unknown account {row[account_at]!r}{hint}")
                 continue
             append_hash(hash(key_of(row)))
             append_line(line)
@@ -319,7 +321,10 @@ def _run(
             if not fields or (not fields[0].strip() and not "".join(fields).strip()):
                 continue
             if len(fields) != width:
-                fields = _fit(fields, width, line, problems)
+                fitted = _fit(fields, width, line, problems)
+                if fitted is None:
+                    continue
+                fields = fitted
             lines.append(line)
             raw.append(fields if pick is None else pick(fields))
             if len(raw) >= CHUNK:
@@ -328,7 +333,12 @@ def _run(
             flush()
         wait()
     except csv.Error as exc:
-        problems.add(reader.line_num, FILE_COLUMN, f"cannot read CSV here: {exc}")
+        message = (
+            "a quoted field starts here and is never closed"
+            if "end of data" in str(exc)
+            else f"badly quoted field ({exc}): nothing after it can be read"
+        )
+        problems.add(previous + 1, FILE_COLUMN, message)
         return
     finally:
         writer.shutdown(wait=True)  # never leave the writer on the connection
@@ -349,18 +359,22 @@ def _run(
         result.staff_created = max(cur.rowcount, 0)
 
 
-def _fit(fields: list[str], width: int, line: int, problems: _Collector) -> list[str]:
-    """A record with more or fewer fields than the header: pad it, or flag stray values."""
+def _fit(fields: list[str], width: int, line: int, problems: _Collector) -> list[str] | None:
+    """A record with fewer fields than the header is padded; one with more is flagged.
+
+    Returns:
+        The record at the header's width, or None when it is too long (flagged here: its
+        columns are shifted, so their own errors would only mislead).
+    """
     if len(fields) < width:
         return fields + [""] * (width - len(fields))
-    if "".join(fields[width:]).strip():
-        problems.add(
-            line,
-            "(row)",
-            f"{len(fields)} fields but the header has {width}: "
-            "is a comma or semicolon in a value not quoted?",
-        )
-    return fields[:width]
+    problems.add(
+        line,
+        "(row)",
+        f"{len(fields)} fields but the header has {width}: "
+        "is a comma or semicolon in a value not quoted?",
+    )
+    return None
 
 
 def _validate(

@@ -131,9 +131,7 @@ OptionalText = Annotated[str, BeforeValidator(_blank_to(""))]
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
 OptionalDate = Annotated[dt.date | None, BeforeValidator(_optional_date)]
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-OptionalMoney = Annotated[
-    float | None, BeforeValidator(_optional_money), Field(ge=0, allow_inf_nan=False)
-]
+OptionalMoney = Annotated[Money | None, BeforeValidator(_optional_money)]
 Count = Annotated[int, Field(ge=0)]
 Minutes = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Flag = Annotated[bool, BeforeValidator(_bool)]
@@ -386,7 +384,6 @@ def message_of(error: Mapping[str, Any]) -> str:
     """One pydantic error as a short message for a CSV user."""
     kind = error["type"]
     value = error.get("input")
-    ctx = error.get("ctx") or {}
     if kind in ("cs_value", "cs_rule"):
         return str(error["msg"])
     if kind == "missing" or _blank(value):
@@ -415,4 +412,3 @@ def problems_of(error: Mapping[str, Any], present: tuple[str, ...]) -> list[tupl
     if len(loc) > 1 and isinstance(loc[1], int) and loc[1] < len(present):
         return [(present[loc[1]], message_of(error))]
     return [("(row)", message_of(error))]
-
