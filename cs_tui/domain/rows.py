@@ -193,7 +193,7 @@ class ContactRow(TypedDict):
 def _contact_rules(row: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     email: str = row["email"]
     local, at, domain = email.partition("@")
-    if not at or not local or not domain or " " in email:
+    if not at or not local or not domain or any(ch.isspace() or ord(ch) < 32 for ch in email):
         yield "email", f"not an email address: {email!r}"
 
 
