@@ -20,6 +20,7 @@ FILE_COLUMN = "(file)"
 
 _SEPARATORS = (",", ";", "\t")
 _HEADER_JUNK = re.compile(r"[\s\-]+")
+_NON_BLANK = re.compile(r"\S")
 
 
 @dataclass(frozen=True, order=True)
@@ -75,9 +76,22 @@ def _separator(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _reader_after_header(text: str, separator: str) -> tuple[Any, list[str] | None, int]:
+    """A csv reader over `text` past its header: (reader, raw header or None, header line).
+
+    Raises:
+        csv.Error: the header itself is badly quoted.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    for fields in reader:
+        if fields and any(f.strip() for f in fields):
+            return reader, fields, reader.line_num
+    return reader, None, 0
+
+
 @dataclass
 class CsvFile:
-    """A decoded CSV file: its header (normalised) and an iterator over its records."""
+    """A decoded CSV file: its header (normalised) and a reader over its records."""
 
     shown: str
     text: str
@@ -93,6 +107,29 @@ class CsvFile:
         """Physical lines consumed so far (for progress)."""
         return int(self.reader.line_num)
 
+    def start_lines(self, ordinals: set[int]) -> dict[int, int]:
+        """The line each record starts on, for records numbered 0, 1, ... after the header.
+
+        Reading is fast when nothing goes wrong because it does not track lines; this second
+        pass, done only for the records a problem names, finds them. A record the reader
+        fails on (bad quoting) still gets its start line.
+        """
+        reader, _, previous = _reader_after_header(self.text, self.separator)
+        found: dict[int, int] = {}
+        last = max(ordinals, default=-1)
+        ordinal = 0
+        try:
+            for _ in reader:
+                if ordinal in ordinals:
+                    found[ordinal] = previous + 1
+                if ordinal >= last:
+                    break
+                previous = reader.line_num
+                ordinal += 1
+        except csv.Error:
+            found.setdefault(ordinal, previous + 1)
+        return found
+
 
 def read_csv(path: Path | str, shown: str | None = None) -> CsvFile:
     """Open `path` as a CSV export and read its header.
@@ -102,7 +139,7 @@ def read_csv(path: Path | str, shown: str | None = None) -> CsvFile:
         shown: how to name the file in problems (default: the path as given).
 
     Returns:
-        The decoded file, ready to iterate with `records()`.
+        The decoded file; its `reader` yields the records after the header.
 
     Raises:
         CsvFileError: missing, unreadable, not UTF-8, binary, empty, a bad header.
@@ -118,24 +155,20 @@ def read_csv(path: Path | str, shown: str | None = None) -> CsvFile:
         raise CsvFileError(Problem(shown, 0, FILE_COLUMN, f"cannot read: {exc.strerror}")) from None
     text = _decode(data, shown)
     del data
-    first = next((line for line in text.splitlines() if line.strip()), None)
-    if first is None:
+    visible = _NON_BLANK.search(text)
+    if visible is None:
         raise CsvFileError(Problem(shown, 1, FILE_COLUMN, "empty file: no header row"))
+    line_end = text.find("\n", visible.start())
+    first = text[text.rfind("\n", 0, visible.start()) + 1 : None if line_end < 0 else line_end]
     separator = _separator(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
-    header_line = 0
-    raw: list[str] | None = None
     try:
-        for fields in reader:
-            if fields and any(f.strip() for f in fields):
-                raw = fields
-                header_line = reader.line_num
-                break
+        reader, raw, header_line = _reader_after_header(text, separator)
     except csv.Error as exc:
+        line = text.count("\n", 0, visible.start()) + 1
         raise CsvFileError(
-            Problem(shown, reader.line_num, FILE_COLUMN, f"cannot read the header: {exc}")
+            Problem(shown, line, FILE_COLUMN, f"cannot read the header: {exc}")
         ) from None
-    if raw is None:  # pragma: no cover - `first` guarantees a non-blank line
+    if raw is None:  # pragma: no cover - `visible` guarantees a non-blank record
         raise CsvFileError(Problem(shown, 1, FILE_COLUMN, "empty file: no header row"))
     header = [normalise_header(name) for name in raw]
     seen: set[str] = set()
