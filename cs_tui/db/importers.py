@@ -17,11 +17,9 @@ key cleared) by the code that owns them.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import sqlite3
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -58,10 +56,6 @@ BULK_CACHE_KIB = 131_072
 
 Progress = Callable[[int, int], None]
 """Called as `progress(done, total)` (physical lines of the file) while importing."""
-
-# Dates are bound as ISO text, as everywhere in the database. This is what Python's own
-# default adapter did before 3.12 deprecated it; registering it explicitly keeps it quiet.
-sqlite3.register_adapter(dt.date, dt.date.isoformat)
 
 
 @dataclass
@@ -310,9 +304,6 @@ class _FileImport:
         self.ordinals: array[int] = array("q")
         self.csms: set[str] = set()
         self.written = 0
-        # SQLite releases the GIL while it steps: chunk n is written while n+1 is validated.
-        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cs-import")
-        self.pending: Future[int] | None = None
 
     def run(self) -> None:
         """Read, validate and write every chunk; then duplicates, counts and staff."""
@@ -321,15 +312,13 @@ class _FileImport:
         records = _EndOfRecords(self.csv_file.reader)
         stream = iter(records)
         base = 0
-        try:
-            while chunk := list(islice(stream, CHUNK)):
-                self._chunk(chunk, base)
-                base += len(chunk)
-                if self.progress is not None:
-                    self.progress(self.csv_file.lines_read, self.csv_file.total_lines)
-            self._wait()
-        finally:
-            self.writer.shutdown(wait=True)  # never leave the writer on the connection
+        # Writing is not overlapped with validation in a thread: the writer needs the GIL
+        # to bind every row, so it would mostly wait (measured: slower, not faster).
+        while chunk := list(islice(stream, CHUNK)):
+            self._chunk(chunk, base)
+            base += len(chunk)
+            if self.progress is not None:
+                self.progress(self.csv_file.lines_read, self.csv_file.total_lines)
         if records.error is not None:
             message = (
                 "a quoted field starts here and is never closed"
@@ -387,9 +376,8 @@ class _FileImport:
         if self.spec.kind == "accounts":
             self.csms.update(map(itemgetter(self.spec.columns.index("csm")), rows))
         self.result.rows += len(rows)
-        self._wait()
         if not problems.count:
-            self.pending = self.writer.submit(self._write, rows)
+            self.written += self._write(rows)
 
     def _validate(
         self, chunk: list[Any], ordinals: Sequence[int]
@@ -439,11 +427,6 @@ class _FileImport:
         # In key order: neighbouring keys share index pages, so fewer pages are touched.
         ordered = sorted(rows, key=self.key_of)
         return max(self.conn.executemany(self.plan.sql, ordered).rowcount, 0)
-
-    def _wait(self) -> None:
-        if self.pending is not None:
-            self.written += self.pending.result()
-            self.pending = None
 
 
 def _duplicates(

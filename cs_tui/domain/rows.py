@@ -8,7 +8,8 @@ problem by `problems_of`, so the importer can print `FILE:LINE: column: message`
 
 Values arrive as the strings a CSV reader yields: blanks mean "absent", enum values are
 matched without regard to case, dates are `YYYY-MM-DD` or a full ISO timestamp (the date part
-as written is kept: an export's timestamps are read in the exporting system's time zone).
+as written is kept: an export's timestamps are read in the exporting system's time zone) and
+come out as `YYYY-MM-DD` text, the form the database stores.
 """
 
 import datetime as dt
@@ -54,6 +55,19 @@ def parse_date(value: Any) -> dt.date:
     return _parse_date_text(str(value))
 
 
+def iso_date(value: Any) -> str:
+    """`parse_date`, as the `YYYY-MM-DD` text the database stores (ISO text sorts by date)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return _iso_date_text(str(value))
+
+
+@lru_cache(maxsize=8192)
+def _iso_date_text(value: str) -> str:
+    # Cached, like the parse: a usage file repeats each day once per account.
+    return _parse_date_text(value).isoformat()
+
+
 @lru_cache(maxsize=8192)
 def _parse_date_text(value: str) -> dt.date:
     # Cached: a usage file repeats each day once per account.
@@ -76,10 +90,10 @@ def _parse_date_text(value: str) -> dt.date:
     raise _custom(f"not a date (YYYY-MM-DD or ISO timestamp): {text!r}")
 
 
-def _optional_date(value: Any) -> dt.date | None:
+def _optional_date(value: Any) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    return parse_date(value)
+    return iso_date(value)
 
 
 def _enum(allowed: tuple[str, ...], default: str | None = None) -> Callable[[Any], Any]:
@@ -128,8 +142,9 @@ def _blank_to(default: Any) -> Callable[[Any], Any]:
 Text = Annotated[str, Field(min_length=1)]
 """A required text value (trimmed)."""
 OptionalText = Annotated[str, BeforeValidator(_blank_to(""))]
-Date = Annotated[dt.date, BeforeValidator(parse_date)]
-OptionalDate = Annotated[dt.date | None, BeforeValidator(_optional_date)]
+Date = Annotated[str, BeforeValidator(iso_date)]
+"""A date, validated, as ISO `YYYY-MM-DD` text (the database's form; compares as dates do)."""
+OptionalDate = Annotated[str | None, BeforeValidator(_optional_date)]
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 OptionalMoney = Annotated[Money | None, BeforeValidator(_optional_money)]
 Count = Annotated[int, Field(ge=0)]
