@@ -25,11 +25,9 @@ BUDGETS: dict[str, tuple[float, str]] = {
     "metrics_filter": (0.5, "s"),
     "metrics_what_if": (50.0, "ms"),
 }
-"""Figure name -> (budget, unit). From DESIGN.md; section switch, playbook evaluation and the
-journey section's read + evaluation are ours (DESIGN.md asks only that they never keep the user
-waiting)."""
-"""Figure name -> (budget, unit). From DESIGN.md; section switch and playbook evaluation are
-ours (DESIGN.md asks only that they never keep the user waiting), as are the metrics figures."""
+"""Figure name -> (budget, unit). From DESIGN.md; section switch, playbook evaluation, the
+journey section's read + evaluation and the metrics figures are ours (DESIGN.md asks only that
+they never keep the user waiting)."""
 
 
 @contextmanager

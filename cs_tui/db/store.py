@@ -8,8 +8,8 @@ from __future__ import annotations
 from cs_tui.db.accounts import AccountQueries
 from cs_tui.db.core import BaseStore, StoreError
 from cs_tui.db.journey import JourneyQueries
-from cs_tui.db.renewals import RenewalQueries
 from cs_tui.db.metrics import MetricQueries
+from cs_tui.db.renewals import RenewalQueries
 
 __all__ = ["Store", "StoreError"]
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from cs_tui.cli import IMPORT_KINDS, cli
+from cs_tui.cli import cli
+from cs_tui.cli_cmds.importing import IMPORT_KINDS
 from cs_tui.db.importers import DERIVED_STALE
 from cs_tui.db.store import Store
 from cs_tui.domain.rows import KINDS

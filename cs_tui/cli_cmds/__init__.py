@@ -1,0 +1,1 @@
+"""The scriptable subcommands of `cs-tui`, one module per area."""
