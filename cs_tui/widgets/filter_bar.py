@@ -39,10 +39,13 @@ class FilterBar(Input):
         text: str
 
     def __init__(self, placeholder: str = "Filter…", *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(placeholder=placeholder, id=id)
+        # Disabled while hidden: a hidden input must never take focus (or the keys meant for
+        # the section, like `2`, would be typed into it).
+        super().__init__(placeholder=placeholder, id=id, disabled=True)
 
     def open(self) -> None:
         """Show the bar and focus it."""
+        self.disabled = False
         self.add_class("-shown")
         self.focus()
 
@@ -50,12 +53,14 @@ class FilterBar(Input):
         """Clear the filter, hide the bar and hand focus back."""
         self.value = ""
         self.remove_class("-shown")
+        self.disabled = True
         self.screen.focus_next()
 
     def action_done(self) -> None:
         """Keep the filter and go back to the table."""
         if not self.value:
             self.remove_class("-shown")
+            self.disabled = True
         self.screen.focus_next()
 
     @on(Input.Changed)
