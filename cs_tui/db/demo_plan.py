@@ -195,8 +195,12 @@ def _staff(rng: np.random.Generator, n: int) -> StaffPlan:
 
 
 def _company_names(rng: np.random.Generator, n: int) -> list[str]:
+    """`n` distinct company names; no two share a base name while the pools allow it."""
     a, b, c = len(words.COMPANY_FIRST), len(words.COMPANY_SECOND), len(words.COMPANY_SUFFIX)
-    picks = rng.choice(a * b * c, size=min(n, a * b * c), replace=False).tolist()
+    if n <= a * b:
+        picks = (rng.choice(a * b, size=n, replace=False) * c + rng.integers(0, c, n)).tolist()
+    else:
+        picks = rng.choice(a * b * c, size=min(n, a * b * c), replace=False).tolist()
     names = [
         words.COMPANY_FIRST[p // (b * c)]
         + " "

@@ -57,7 +57,13 @@ COMPANY_SECOND: tuple[str, ...] = (
     "Marine", "Media", "Medical", "Motors", "Networks", "Nutrition", "Optics", "Outdoors",
     "Partners", "Pets", "Pharma", "Print", "Realty", "Recruiting", "Robotics", "Security",
     "Software", "Solar", "Studios", "Supply", "Systems", "Telecom", "Textiles", "Tours",
-    "Travel", "Ventures", "Water", "Wellness", "Wines", "Works",
+    "Travel", "Ventures", "Water", "Wellness", "Wines", "Works", "Aerospace", "Agency", "Audio",
+    "Aviation", "Beauty", "Books", "Chemicals", "Construction", "Cosmetics", "Dairy", "Data",
+    "Distribution", "Farms", "Fashion", "Finance", "Glass", "Goods", "Grocers", "Hardware",
+    "Imaging", "Industries", "Instruments", "Jewelry", "Kitchens", "Machines", "Manufacturing",
+    "Materials", "Metals", "Mining", "Mobility", "Music", "Packaging", "Paper", "Payments",
+    "Plastics", "Power", "Publishing", "Radio", "Research", "Restaurants", "Retail", "Sensors",
+    "Shipping", "Sports", "Storage", "Surgical", "Tools", "Toys", "Transit", "Vision",
 )  # fmt: skip
 
 COMPANY_SUFFIX: tuple[str, ...] = ("", "", " Inc", " Ltd", " GmbH", " Group", " LLC", " & Co")

@@ -131,6 +131,7 @@ def check_invariants(store: Store, as_of: dt.date) -> None:
     accounts = store.accounts()  # validates every row against the pydantic model
     assert accounts
     by_id = {a.account_id: a for a in accounts}
+    assert len({a.name for a in accounts}) == len(accounts), "account names are unique"
     for a in accounts:
         assert a.start_date <= as_of
         assert (a.status == "churned") == (a.churned_on is not None)
