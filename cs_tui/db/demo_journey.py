@@ -91,33 +91,33 @@ def make_journey(plan: Plan, seed: int) -> tuple[list[Row], list[Row]]:
         w = rng.random(8)
         start = int(plan.start[i])
         if plan.story[i] == RAMPING:
-            profile = ON_TRACK if w[0] < 0.85 else BEHIND
+            profile = ON_TRACK if w[0] < 0.88 else BEHIND
         else:
             profile = BEHIND if w[0] < 0.45 else STUCK
         stop = -int(22 + w[1] * 40) if profile == STUCK else 1
         onb, csm = plan.onboarder_name(i), plan.csm_name(i)
         done: list[tuple[Milestone, int]] = []
         pending: list[Milestone] = []
-        last = start
         for k, m in enumerate(path.milestones):
             if m.enterprise_only and plan.edition[i] != 1:
                 continue
-            if m.id in achievement:
+            lag = 4 + 3 * m.stage + int(u[k] * 7)
+            if m.id in achievement:  # reached some time in the year, due only by week 51
                 lo, hi = achievement[m.id]
                 target = start + 7 * lo + int(u[k] * 7 * (hi - lo))
+                late = target + 2 * lag
             else:
                 target = start + m.due_day - int(u[k] * 6)
-            if profile == ON_TRACK and v[k] < 0.12:
+                late = start + m.due_day + lag
+            if profile == ON_TRACK and v[k] < 0.1:
                 target = start + m.due_day + 1 + int(u[k] * 9)
             elif profile != ON_TRACK:
-                target = start + m.due_day + 4 + 3 * m.stage + int(u[k] * 7)
-                if v[k] < 0.2:
+                if v[k] < 0.2:  # skipped: still open, and overdue once its week has passed
                     pending.append(m)
                     continue
-            target = max(target, last)
+                target = late
             if target <= min(0, stop):
                 done.append((m, target))
-                last = target
             else:
                 pending.append(m)
         for k, (m, day) in enumerate(done):

@@ -45,7 +45,7 @@ ESTABLISHED_STORIES: tuple[tuple[tuple[int, float], ...], ...] = (
     ((CHURNED, 0.08), (DECLINING, 0.13), (DROPPING, 0.05), (SEASONAL, 0.10), (THRIVING, 0.27)),
     ((CHURNED, 0.11), (DECLINING, 0.12), (DROPPING, 0.04), (SEASONAL, 0.12), (THRIVING, 0.25)),
 )
-NEW_STORIES = ((STALLED, 0.28),)
+NEW_STORIES = ((STALLED, 0.22),)
 MRR_MEDIAN = np.array([11000.0, 2400.0, 400.0])
 MRR_SIGMA = np.array([0.45, 0.45, 0.5])
 MRR_ROUND = np.array([100.0, 50.0, 10.0])
@@ -223,10 +223,27 @@ def make_plan(n: int, seed: int, as_of: dt.date) -> Plan:
     edition = (rng.random(n) < ENTERPRISE_EDITION_SHARE[seg]).astype(np.int64)
     new = np.zeros(n, dtype=bool)
     new[rng.permutation(n)[: round(n * NEW_SHARE)]] = True
+    mrr_raw = (
+        MRR_MEDIAN[seg]
+        * np.where(edition == 1, 1.35, 1.0)
+        * np.exp(MRR_SIGMA[seg] * rng.normal(size=n))
+    )
+    mrr = np.maximum(np.round(mrr_raw / MRR_ROUND[seg]) * MRR_ROUND[seg], MRR_ROUND[seg] * 5)
     story = np.empty(n, dtype=np.int64)
     for s in range(3):
         idx = np.flatnonzero((seg == s) & ~new)
-        story[idx] = quota(rng, len(idx), ESTABLISHED_STORIES[s], STEADY)
+        if not len(idx):
+            continue
+        shares = ESTABLISHED_STORIES[s]
+        # Smaller customers churn more often: pick the churned ones weighted by 1/sqrt(MRR).
+        churn_share = sum(share for code, share in shares if code == CHURNED)
+        weight = 1.0 / np.sqrt(mrr[idx])
+        k = min(len(idx), round(len(idx) * churn_share))
+        churned = rng.choice(len(idx), size=k, replace=False, p=weight / weight.sum())
+        rest = np.setdiff1d(np.arange(len(idx)), churned)
+        story[idx[churned]] = CHURNED
+        others = [(code, share / (1 - churn_share)) for code, share in shares if code != CHURNED]
+        story[idx[rest]] = quota(rng, len(rest), others, STEADY)
     idx = np.flatnonzero(new)
     story[idx] = quota(rng, len(idx), NEW_STORIES, RAMPING)
 
@@ -243,20 +260,14 @@ def make_plan(n: int, seed: int, as_of: dt.date) -> Plan:
     overdue[rng.choice(candidates, size=n_overdue, replace=False)] = True
     overdue_by = rng.integers(1, 10, n)
 
-    mrr_raw = (
-        MRR_MEDIAN[seg]
-        * np.where(edition == 1, 1.35, 1.0)
-        * np.exp(MRR_SIGMA[seg] * rng.normal(size=n))
-    )
-    mrr = np.maximum(np.round(mrr_raw / MRR_ROUND[seg]) * MRR_ROUND[seg], MRR_ROUND[seg] * 5)
     users = np.maximum(3, np.round(mrr / SEAT_PRICE[seg] * np.exp(0.2 * rng.normal(size=n))))
     users = users.astype(np.int64)
     # The factor of the past year's renewal: arr_renewed / arr_due.
     u = rng.random(n)
     big = story == THRIVING
-    expand = np.where(big, rng.uniform(1.2, 2.0, n), rng.uniform(1.05, 1.5, n))
+    expand = np.where(big, rng.uniform(1.4, 2.5, n), rng.uniform(1.1, 1.7, n))
     contract = rng.uniform(0.6, 0.95, n)
-    p_expand = np.array([0.85, 0.35, 0.35, 0.08, 0.15, 0, 0, 0])[story]
+    p_expand = np.array([0.7, 0.2, 0.18, 0.05, 0.1, 0, 0, 0])[story]
     p_contract = np.array([0.0, 0.09, 0.09, 0.4, 0.15, 0, 0, 0])[story]
     factor = np.where(u < p_expand, expand, np.where(u < p_expand + p_contract, contract, 1.0))
     churn_reason = rng.integers(0, len(words.CHURN_REASONS), n)
