@@ -179,7 +179,7 @@ def _bulk_load(store: Store) -> Iterator[None]:
     fks = conn.execute("PRAGMA foreign_keys").fetchone()[0]
     gc_was_enabled = gc.isenabled()
     conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute("PRAGMA cache_size = -262144")
+    conn.execute("PRAGMA cache_size = -65536")
     gc.disable()
     try:
         yield
