@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -117,7 +118,7 @@ def test_refuses_a_store_that_holds_accounts_or_zero_accounts(tmp_path: Path) ->
 def test_foreign_keys_are_checked_again_after_the_bulk_load(tmp_path: Path) -> None:
     store = build(tmp_path / "d.db", accounts=5)
     assert one(store, "PRAGMA foreign_keys") == 1
-    with pytest.raises(Exception, match="FOREIGN KEY"), store.transaction() as conn:
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"), store.transaction() as conn:
         conn.execute("INSERT INTO tickets (ticket_id, account_id) VALUES ('x', 'nobody')")
 
 
