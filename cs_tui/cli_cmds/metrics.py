@@ -47,7 +47,9 @@ def metrics(
         settings = config.load_settings()
     store = open_store(db)
     try:
-        inputs = store.metric_inputs(window, onboarding=store.onboarding_statuses(window.end))
+        with user_errors():  # a bad journey.toml in the config dir is the user's to fix
+            onboarding = store.onboarding_statuses(window.end)
+        inputs = store.metric_inputs(window, onboarding=onboarding)
     finally:
         store.close()
     filters = Filters(segment=segment, edition=edition, csm=csm)

@@ -8,6 +8,7 @@ from typing import Any
 
 from cs_tui.db.core import BaseStore
 from cs_tui.domain.backtest import LEAD_DAYS, BacktestPoint
+from cs_tui.domain.journey import JourneyTemplate
 from cs_tui.domain.metric_rows import (
     AccountFact,
     ContactFact,
@@ -111,12 +112,32 @@ class MetricQueries(BaseStore):
         """`health_at` for several days (the month ends of a trend)."""
         return {day: self.health_at(day) for day in days}
 
-    def onboarding_statuses(self, as_of: dt.date) -> list[OnboardingStatus]:
+    def onboarding_statuses(
+        self, as_of: dt.date, template: JourneyTemplate | None = None
+    ) -> list[OnboardingStatus]:
         """Every account's onboarding at `as_of`, from its critical-path milestone ticks.
 
-        Empty until the critical path's evaluation (cs_tui.domain.journey) is wired in.
+        Args:
+            as_of: ticks after it do not count.
+            template: the critical path (default: journey.toml, the user's copy if any).
+
+        Returns:
+            For each account: when onboarding (the path up to "Full speed") was due, when it
+            was complete and when first value was reached (None while not).
+
+        Raises:
+            ConfigError: the user's journey.toml cannot be used.
         """
-        return []
+        if template is None:
+            from cs_tui.config import load_template
+
+            template = load_template("journey.toml", JourneyTemplate)
+        # The Store composes JourneyQueries beside this mixin.
+        journeys = self.account_journeys(template, as_of, scope="all")  # type: ignore[attr-defined]
+        return [
+            OnboardingStatus(j.account_id, j.onboarding_due, j.onboarded_on, j.first_value_on)
+            for j in journeys
+        ]
 
     def metric_inputs(
         self,

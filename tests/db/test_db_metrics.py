@@ -106,3 +106,38 @@ def test_empty_store_gives_nulls(tmp_path) -> None:
     assert got["grr"] is None and got["nps"] is None and got["clv"] is None
     assert store.backtest_points(YEAR) == []
     store.close()
+
+
+def test_onboarding_statuses_from_the_critical_path(store) -> None:
+    from cs_tui.config import load_template
+    from cs_tui.domain.journey import JourneyTemplate
+    from tests.conftest import add_accounts
+
+    add_accounts(store, [("B1", "Bee", "smb", "professional", "ann")])  # starts 2025-11-01
+    path = load_template("journey.toml", JourneyTemplate).for_edition("professional")
+    start = D(2025, 11, 1)
+    # Tick every milestone up to "Full speed", one a day from the start: the last tick is
+    # the day onboarding completes; first value is reached with the first-value stage's last.
+    stages = path.stages[: path.onboarded_index + 1]
+    ids = [ms.id for stage in stages for ms in stage.milestones]
+    for i, mid in enumerate(ids):
+        store.insert_many(
+            "milestones",
+            ["account_id", "milestone_id", "done_on", "done_by"],
+            [("B1", mid, (start + dt.timedelta(days=i)).isoformat(), "ann")],
+        )
+    fv_count = sum(len(s.milestones) for s in path.stages[: path.first_value_index + 1])
+    (status,) = store.onboarding_statuses(D(2026, 10, 1))
+    assert status.account_id == "B1"
+    assert status.completed_on == start + dt.timedelta(days=len(ids) - 1)
+    assert status.first_value_on == start + dt.timedelta(days=fv_count - 1)
+    # Due at the end of the onboarded stage's week: start + 7 x week - 1.
+    assert status.due_on == start + dt.timedelta(days=7 * stages[-1].end_week - 1)
+    # Seen from before the last tick, onboarding is not complete yet.
+    (early,) = store.onboarding_statuses(start + dt.timedelta(days=len(ids) - 2))
+    assert early.completed_on is None and early.first_value_on == status.first_value_on
+    window = Window(start, D(2026, 10, 1))
+    inputs = store.metric_inputs(window, onboarding=[status])
+    got = m.compute_metrics(inputs, window)
+    assert got["onboarding_completion"] == 1.0
+    assert got["median_ttfv_days"] == fv_count - 1
