@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 from typing import ClassVar
@@ -164,20 +163,17 @@ class CsApp(App[None]):
     @on(RecordTable.ExportRequested)
     def export_table(self, event: RecordTable.ExportRequested) -> None:
         """Write what a table shows (filter and sort applied) to a CSV file."""
+        from cs_tui.db.export import ExportError, unique_path, write_csv
+
         headers, rows = event.table.shown()
         name = (event.table.id or "table").removesuffix("-table")
-        folder = config.exports_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{name}-{self.as_of.isoformat()}.csv"
-        counter = 1
-        while path.exists():
-            counter += 1
-            path = folder / f"{name}-{self.as_of.isoformat()}-{counter}.csv"
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(headers)
-            writer.writerows(rows)
-        self.notify(f"{len(rows)} rows written to {path}", title="Exported")
+        path = unique_path(config.exports_dir(), f"{name}-{self.as_of.isoformat()}")
+        try:
+            count = write_csv(path, headers, rows)
+        except ExportError as error:
+            self.notify(str(error), title="Export failed", severity="error")
+            return
+        self.notify(f"{count} rows written to {path}", title="Exported")
 
     async def run_action(
         self, action: str | ActionParseResult, default_namespace: DOMNode | None = None

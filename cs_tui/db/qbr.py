@@ -1,0 +1,111 @@
+"""Gather what a QBR pre-read says about one account (`cs_tui.domain.qbr` lays it out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from typing import TYPE_CHECKING, Any
+
+from cs_tui import config
+from cs_tui.domain.models import Barrier, HealthSnapshot
+from cs_tui.domain.qbr import PlanItem, QbrFacts, UsageWindow
+
+if TYPE_CHECKING:
+    from cs_tui.db.store import Store
+
+HEALTH_WEEKS = 13
+"""Weeks of health history in the pre-read (a quarter)."""
+USAGE_DAYS = 30
+_USAGE_COLUMNS = (
+    "active_users",
+    "logins",
+    "session_minutes",
+    "features_used",
+    "workflows_completed",
+    "integrations_active",
+)
+
+
+def usage_window(store: Store, account_id: str, end: dt.date, days: int) -> UsageWindow:
+    """Average daily usage of an account over the `days` days ending on `end`."""
+    start = end - dt.timedelta(days=days - 1)
+    averages = ", ".join(f"avg({c})" for c in _USAGE_COLUMNS)
+    row = store.conn.execute(
+        f"SELECT count(*), {averages} FROM usage WHERE account_id = ? AND date BETWEEN ? AND ?",
+        [account_id, start.isoformat(), end.isoformat()],
+    ).fetchone()
+    values: dict[str, Any] = dict(zip(_USAGE_COLUMNS, row[1:], strict=True))
+    return UsageWindow(end=end, days=days, rows=int(row[0]), **values)
+
+
+def health_history(store: Store, account_id: str, as_of: dt.date) -> list[HealthSnapshot]:
+    """The account's weekly health snapshots of the last quarter up to as-of, oldest first."""
+    since = as_of - dt.timedelta(weeks=HEALTH_WEEKS)
+    rows = store.models(
+        HealthSnapshot,
+        "SELECT * FROM health_snapshots WHERE account_id = ? AND week > ? AND week <= ? "
+        "ORDER BY week",
+        [account_id, since.isoformat(), as_of.isoformat()],
+    )
+    return rows
+
+
+def success_plan(store: Store, account_id: str, edition: str) -> list[PlanItem]:
+    """The critical path of journey.toml (with the edition's extras) and the ticks on file."""
+    try:
+        text, _ = config.template_text("journey.toml")
+        data = tomllib.loads(text)
+    except (config.ConfigError, tomllib.TOMLDecodeError, OSError):
+        return []
+    done = {
+        r[0]: dt.date.fromisoformat(r[1])
+        for r in store.query(
+            "SELECT milestone_id, done_on FROM milestones WHERE account_id = ?", [account_id]
+        )
+    }
+    extras: dict[str, list[dict[str, str]]] = {}
+    for extra in data.get("editions", {}).get(edition, {}).get("extra_milestones", []):
+        extras.setdefault(extra.get("stage", ""), []).append(extra)
+    items: list[PlanItem] = []
+    for stage in data.get("stages", []):
+        for milestone in [*stage.get("milestones", []), *extras.get(stage.get("id", ""), [])]:
+            items.append(
+                PlanItem(
+                    stage=str(stage.get("name", stage.get("id", ""))),
+                    title=str(milestone.get("title", milestone.get("id", ""))),
+                    done_on=done.get(milestone.get("id", "")),
+                )
+            )
+    return items
+
+
+def qbr_facts(store: Store, account_id: str, as_of: dt.date) -> QbrFacts | None:
+    """Everything the QBR pre-read of `account_id` needs at `as_of`, or None if no such account."""
+    account = store.account(account_id)
+    if account is None:
+        return None
+    barriers = store.models(
+        Barrier, "SELECT * FROM barriers WHERE account_id = ? ORDER BY opened_on", [account_id]
+    )
+    health = health_history(store, account_id, as_of)
+    notes: list[str] = []
+    if store.get_setting("derived_stale") == "1":
+        notes.append(
+            "Data was imported after health was last computed: health figures may be out of date."
+        )
+    before_end = as_of - dt.timedelta(days=USAGE_DAYS)
+    return QbrFacts(
+        account=account,
+        as_of=as_of,
+        contacts=store.contacts(account_id),
+        health=health,
+        usage_recent=usage_window(store, account_id, as_of, USAGE_DAYS),
+        usage_before=usage_window(store, account_id, before_end, USAGE_DAYS),
+        tickets=store.tickets(account_id),
+        surveys=store.surveys(account_id),
+        renewals=store.renewals(account_id),
+        plan=success_plan(store, account_id, account.edition),
+        barriers=[b for b in barriers if b.opened_on <= as_of],
+        activities=[a for a in store.activities(account_id, limit=500) if a.date <= as_of],
+        notes=tuple(notes),
+    )

@@ -1,0 +1,222 @@
+"""The QBR pre-read: the 60-minute agenda in order, the facts in the right section, text escaped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cs_tui.domain.models import (
+    Account,
+    Activity,
+    Barrier,
+    Contact,
+    HealthSnapshot,
+    Renewal,
+    SurveyResponse,
+    Ticket,
+)
+from cs_tui.domain.qbr import (
+    AGENDA,
+    PlanItem,
+    QbrFacts,
+    UsageWindow,
+    csat_of,
+    expansion_signals,
+    md,
+    nps_of,
+    render_qbr,
+)
+
+AS_OF = dt.date(2026, 10, 1)
+ACCOUNT = Account(
+    account_id="A002",
+    name="[bold red]Globex[/bold red]",
+    segment="mid-market",
+    edition="enterprise",
+    csm="Dana [link=https://x]W[/link]",
+    start_date=dt.date(2025, 3, 15),
+    renewal_date=dt.date(2026, 11, 15),
+    mrr=3200.0,
+    licensed_users=60,
+)
+
+
+def facts(**changes: object) -> QbrFacts:
+    base: dict[str, object] = {
+        "account": ACCOUNT,
+        "as_of": AS_OF,
+        "contacts": [
+            Contact(
+                account_id="A002",
+                name="Li Wei",
+                email="li@globex.example",
+                role="executive_sponsor",
+                advocate=True,
+            )
+        ],
+        "usage_recent": UsageWindow(
+            end=AS_OF,
+            days=30,
+            rows=30,
+            active_users=57.0,
+            logins=120.0,
+            session_minutes=30.0,
+            features_used=12.0,
+            workflows_completed=4.0,
+            integrations_active=2.0,
+        ),  # fmt: skip
+        "usage_before": UsageWindow(
+            end=AS_OF - dt.timedelta(days=30),
+            days=30,
+            rows=30,
+            active_users=50.0,
+            logins=100.0,
+            session_minutes=30.0,
+            features_used=10.0,
+            workflows_completed=4.0,
+            integrations_active=2.0,
+        ),  # fmt: skip
+        "tickets": [
+            Ticket(ticket_id=f"T-{i}", account_id="A002", opened_at=AS_OF - dt.timedelta(days=i))
+            for i in range(1, 5)
+        ],
+        "surveys": [
+            SurveyResponse(
+                response_id="S-1",
+                account_id="A002",
+                kind="nps",
+                score=10,
+                submitted_at=dt.date(2026, 9, 1),
+                comment="Love it \x1b[2J [@click=app.quit]bye[/]",
+            ),
+            SurveyResponse(
+                response_id="S-2",
+                account_id="A002",
+                kind="csat",
+                score=3,
+                submitted_at=dt.date(2026, 9, 2),
+            ),
+        ],
+        "renewals": [
+            Renewal(account_id="A002", renewal_date=dt.date(2026, 11, 15), arr_due=38400.0),
+            Renewal(
+                account_id="A002",
+                renewal_date=dt.date(2025, 11, 15),
+                arr_due=36000.0,
+                outcome="renewed",
+                arr_renewed=38400.0,
+            ),
+        ],
+        "plan": [
+            PlanItem("Technical set-up", "Blog migrated", dt.date(2026, 8, 1)),
+            PlanItem("Oriented", "Internal plan composed", None),
+        ],
+        "barriers": [
+            Barrier(
+                account_id="A002",
+                stage="oriented",
+                kind="ours",
+                text="Reports [x](javascript:alert(1))",
+                opened_on=dt.date(2026, 9, 1),
+            )
+        ],
+        "activities": [
+            Activity(account_id="A002", kind="meeting", date=dt.date(2026, 9, 20), author="Dana")
+        ],
+    }
+    base.update(changes)
+    return QbrFacts(**base)  # type: ignore[arg-type]
+
+
+def section(text: str, number: int) -> str:
+    start = text.index(f"## {number}. ")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end >= 0 else None]
+
+
+def test_the_sections_follow_the_60_minute_agenda() -> None:
+    text = render_qbr(facts())
+    assert sum(minutes for _, minutes in AGENDA) == 60
+    headings = re.findall(r"^## (\d)\. (.+) \((\d+) min\)$", text, flags=re.M)
+    assert [(h[1], int(h[2])) for h in headings] == list(AGENDA)
+    assert text.rstrip().endswith("- [ ] Send pre-read")
+
+
+def test_without_health_snapshots_the_summary_says_health_is_not_computed() -> None:
+    summary = section(render_qbr(facts()), 1)
+    assert "**Health: not computed yet.**" in summary
+    assert "Renewal:** 2026-11-15 (in 45 days), $38,400 ARR due" in summary
+
+
+def test_health_score_band_and_trend_from_snapshots() -> None:
+    weeks = [dt.date(2026, 7, 6) + dt.timedelta(weeks=i) for i in range(12)]
+    snaps = [
+        HealthSnapshot(
+            account_id="A002",
+            week=w,
+            score=62.0 + 2 * i,
+            engagement=70.0,
+            product=60.0,
+            relationship=80.0,
+            business=50.0,
+        )  # fmt: skip
+        for i, w in enumerate(weeks)
+    ]
+    text = render_qbr(facts(health=snaps))
+    summary = section(text, 1)
+    assert (
+        "**Health:** 84 (green) in the week of 2026-09-21; +22 over 11 weeks (from 62)." in summary
+    )
+    assert "Engagement 70, product 60, relationship 80, business 50." in summary
+    roadmap = section(text, 5)
+    assert "| Health above 80 | yes | score 84 |" in roadmap
+
+
+def test_usage_against_licences_tickets_and_surveys() -> None:
+    usage = section(render_qbr(facts()), 3)
+    assert "57.0 a day on average, 95% of 60 licences (+14% on the 30 days before)" in usage
+    assert "4 opened in the last 90 days (4 normal); 4 open now" in usage
+    assert "4 tickets in the last 30 days: more than 3, the support play applies" in usage
+    assert "**NPS** (12 months): +100 from 1 response(s); **CSAT**: 0% above 3.5" in usage
+
+
+def test_success_plan_and_expansion_signals() -> None:
+    text = render_qbr(facts())
+    assert "1 of 2 critical-path milestones done (50%)" in section(text, 2)
+    assert "  - [ ] Internal plan composed (Oriented)" in section(text, 2)
+    signals = {name: met for name, met, _ in expansion_signals(facts())}
+    assert signals == {
+        "Health above 80": None,
+        "High adoption (licences 90%+ used)": True,
+        "Executive engagement": True,
+        "Positive NPS": True,
+        "Budget season (renewal within 120 days)": True,
+    }
+    assert "Renewed on 2025-11-15: $36,000 -> $38,400 ARR (+$2,400)." in section(text, 4)
+
+
+def test_names_comments_and_barriers_are_escaped_never_markup() -> None:
+    text = render_qbr(facts())
+    assert text.startswith("# QBR pre-read: \\[bold red\\]Globex\\[/bold red\\]\n")
+    assert "CSM Dana \\[link=https://x\\]W\\[/link\\]" in text
+    assert "Love it ␛\\[2J \\[@click=app.quit\\]bye\\[/\\]" in text
+    assert "Reports \\[x\\]\\(javascript:alert\\(1\\)\\)" in text
+    assert "\x1b" not in text
+
+
+@given(st.text())
+def test_md_leaves_no_control_character_no_newline_and_no_unescaped_bracket(value: str) -> None:
+    out = md(value)
+    assert not re.search(r"[\x00-\x1f\x7f]", out)
+    unescaped = out.replace("\\\\", "")  # drop escaped backslashes; every mark left needs one
+    assert not re.search(r"(?<!\\)[\[\]()<>`*_]", unescaped)
+
+
+def test_nps_and_csat_definitions() -> None:
+    assert nps_of([10, 9, 8, 0]) == 25.0
+    assert nps_of([]) is None
+    assert csat_of([4, 5, 3, 1]) == 0.5
+    assert csat_of([]) is None
