@@ -81,11 +81,20 @@ class HealthInputs:
     )
     contacts: pd.DataFrame = _frame_field("account_id", "role")
     manual: pd.DataFrame = _frame_field("account_id", "measure", "value", "set_on")
+    usage_since: dt.date | None = None
+    """The first day the usage data covers (the earliest usage row of the whole portfolio).
+    Usage rates are taken over the days of a window from then on; a date before it has no
+    usage measures and no no-usage cap. None: every window is fully covered."""
 
     def __post_init__(self) -> None:
         # An empty frame built from no rows has no columns: give it the expected ones.
         for name, value in list(vars(self).items()):
-            if len(value) == 0 and name in _COLUMNS and not set(_COLUMNS[name]) <= set(value):
+            if (
+                name in _COLUMNS
+                and len(value) == 0
+                and name in _COLUMNS
+                and not set(_COLUMNS[name]) <= set(value)
+            ):
                 setattr(self, name, _empty(list(_COLUMNS[name])))
 
 
@@ -373,23 +382,28 @@ class _Raw:
         src = m.source
         if src in USAGE_SOURCES:
             u = self.usage(m.window_days)
-            weeks = w / 7.0
-            if src == "logins_per_user_week":
-                return u["logins"] / p.licensed / weeks
-            if src == "active_user_ratio":
-                return u["active_users"] / w / p.licensed
-            if src == "session_minutes_per_active_user":
-                return u["session_minutes"] / np.maximum(u["active_users"], 1.0)
-            if src == "feature_depth":
-                return u["features_used"] / w
-            if src == "feature_adoption":
-                return u["features_max"]
-            if src == "workflows_per_user_week":
-                return u["workflows_completed"] / p.licensed / weeks
-            if src == "integrations":
-                return u["integrations_active"]
-            if src == "seat_utilisation":
-                return u["active_users_max"] / p.licensed
+            # Days of the window the usage data covers: the whole window, except near the
+            # start of the data (history before the first imported day is unknown, not zero).
+            days = self.covered(m.window_days)
+            weeks = days / 7.0
+            with np.errstate(invalid="ignore", divide="ignore"):
+                if src == "logins_per_user_week":
+                    value = u["logins"] / p.licensed / weeks
+                elif src == "active_user_ratio":
+                    value = u["active_users"] / days / p.licensed
+                elif src == "session_minutes_per_active_user":
+                    value = u["session_minutes"] / np.maximum(u["active_users"], 1.0)
+                elif src == "feature_depth":
+                    value = u["features_used"] / days
+                elif src == "feature_adoption":
+                    value = u["features_max"]
+                elif src == "workflows_per_user_week":
+                    value = u["workflows_completed"] / p.licensed / weeks
+                elif src == "integrations":
+                    value = u["integrations_active"]
+                else:  # seat_utilisation
+                    value = u["active_users_max"] / p.licensed
+            return np.where(days > 0, value, np.nan)
         if src == "tickets":
             t = self.inputs.tickets
             ev = self._events("tickets", t, _days(t["opened_at"]), one=np.ones(len(t)))
@@ -436,6 +450,13 @@ class _Raw:
         if src == "manual":
             return self.manual(m)
         raise ValueError(f"unknown source {src!r}")  # pragma: no cover - the model forbids it
+
+    def covered(self, window: int) -> np.ndarray:
+        """Per pair: how many days of the `window` days ending there the usage data covers."""
+        since = self.inputs.usage_since
+        if since is None:
+            return np.full(len(self.p.acct), float(window))
+        return np.clip(self.p.day - day_number(since) + 1, 0, window)
 
     def _events(
         self, name: str, frame: pd.DataFrame, day: np.ndarray, **values: np.ndarray
@@ -538,7 +559,10 @@ def compute_health(
     cat_eff = cat_weight / np.where(total_w > 0, total_w, 1.0) * 100.0  # % of the score
     score = (cat_eff * np.where(np.isnan(cat_scores), 0.0, cat_scores)).sum(axis=0) / 100.0
     no_usage_days = raw_calc.usage(model.no_usage.days)["usage_days"] if n else np.zeros(0)
-    no_usage = no_usage_days <= 0
+    covered = raw_calc.covered(model.no_usage.days) if n else np.zeros(0)
+    no_usage = (no_usage_days <= 0) & (covered > 0)
+    longest = max(model.usage_windows())
+    complete = raw_calc.covered(longest) >= longest if n else np.zeros(0, dtype=bool)
     score = np.where(no_usage, np.minimum(score, model.no_usage.max_score), score)
     score = np.round(np.clip(score, 0, 100), 1)
     band_code = np.where(score >= model.bands.green, 0, np.where(score >= model.bands.yellow, 1, 2))
@@ -553,7 +577,9 @@ def compute_health(
             "band": pd.Categorical.from_codes(band_code, categories=list(BANDS)),
             **{c: np.round(cat_scores[k], 1) for k, c in enumerate(CATEGORY_IDS)},
             "no_usage": no_usage,
-            "change_30d": _change(pairs, score, dates, len(inputs.accounts), change_days),
+            "change_30d": _change(
+                pairs, np.where(complete, score, np.nan), dates, len(inputs.accounts), change_days
+            ),
         }
     )
     det = _empty(list(DETAIL_COLUMNS))
@@ -580,7 +606,10 @@ def compute_health(
 def _change(
     pairs: _Pairs, score: np.ndarray, dates: list[dt.date], n_accounts: int, days: int
 ) -> np.ndarray:
-    """Score minus the score `days` earlier, where that date is among `dates` (else NaN)."""
+    """Score minus the score `days` earlier, where that date is among `dates` (else NaN).
+
+    `score` is NaN where the usage data did not cover the windows yet: no change from there.
+    """
     grid = np.full((len(dates), n_accounts), np.nan)
     grid[pairs.date_idx, pairs.acct] = score
     position = {d: k for k, d in enumerate(dates)}
