@@ -739,3 +739,50 @@ def account_health_detail(
     dates = dates_for_change([as_of])
     inputs = store.health_inputs(model, dates, account_ids=[account_id])
     return compute_health(model, inputs, dates, stale_days=stale_days, detail=True)
+
+
+def health_report(
+    store: HealthQueries,
+    as_of: dt.date,
+    *,
+    model: HealthModel | None = None,
+    stale_days: int | None = None,
+) -> list[dict[str, Any]]:
+    """Every active account's health computed afresh at `as_of` (nothing is written).
+
+    Returns:
+        Records ordered by account_id: account_id, name, csm, segment, score, band,
+        engagement, product, relationship, business, change_30d (None for no data).
+    """
+    from cs_tui.domain.health import compute_with_change, dates_for_change
+    from cs_tui.domain.health_model import load_health_model
+
+    model = model or load_health_model()
+    stale_days = _settings_stale_days() if stale_days is None else stale_days
+    dates = [as_of]
+    inputs = store.health_inputs(model, dates_for_change(dates), threads=2)
+    scores = compute_with_change(model, inputs, dates, stale_days=stale_days)
+    people = {
+        r[0]: (r[1], r[2], r[3])
+        for r in store.query("SELECT account_id, name, csm, segment FROM accounts")
+    }
+
+    def num(value: Any) -> float | None:
+        return None if value != value else float(value)
+
+    out = []
+    for row in scores.sort_values("account_id").itertuples(index=False):
+        name, csm, segment = people[str(row.account_id)]
+        out.append(
+            {
+                "account_id": str(row.account_id),
+                "name": name,
+                "csm": csm,
+                "segment": segment,
+                "score": float(row.score),
+                "band": str(row.band),
+                **{c: num(getattr(row, c)) for c in CATEGORY_IDS},
+                "change_30d": num(row.change_30d),
+            }
+        )
+    return out
