@@ -26,7 +26,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cs_tui.db.core import BaseStore
-from cs_tui.domain.health_model import CATEGORY_IDS, HealthModel, HealthRow
+from cs_tui.domain.health_model import (
+    CATEGORY_IDS,
+    CategoryLine,
+    HealthCard,
+    HealthModel,
+    HealthRow,
+    MeasureLine,
+)
 from cs_tui.domain.models import ManualMeasure
 
 if TYPE_CHECKING:
@@ -448,6 +455,74 @@ class HealthQueries(BaseStore):
             (start + dt.timedelta(weeks=k), round(active[k], 1), logins[k]) for k in range(weeks)
         ]
 
+    # -- the portfolio screen -----------------------------------------------------------------
+
+    def portfolio_health(self, as_of: dt.date) -> list[dict[str, Any]]:
+        """Every active account with its latest stored health (None where not yet scored).
+
+        Plain SQL into dicts (no pandas, no pydantic): this is the portfolio's first frame.
+
+        Returns:
+            Records: account_id, name, csm, segment, edition, arr, renewal_date (ISO text),
+            days_to_renewal, score, band, engagement, product, relationship, business,
+            change_30d, week (ISO text of the snapshot, or None).
+        """
+        week = self.latest_health_week(as_of)
+        rows = self.conn.execute(
+            "SELECT a.account_id, a.name, a.csm, a.segment, a.edition, a.mrr, a.renewal_date, "
+            "h.score, h.band, h.engagement, h.product, h.relationship, h.business, "
+            "h.change_30d, h.week "
+            "FROM accounts a LEFT JOIN health_snapshots h "
+            "ON h.account_id = a.account_id AND h.week = ? "
+            "WHERE a.start_date <= ? AND (a.churned_on IS NULL OR a.churned_on > ?)",
+            [_iso(week), as_of.isoformat(), as_of.isoformat()],
+        )
+        out = []
+        for r in rows:
+            renewal = r[6]
+            out.append(
+                {
+                    "account_id": r[0],
+                    "name": r[1],
+                    "csm": r[2],
+                    "segment": r[3],
+                    "edition": r[4],
+                    "arr": (r[5] or 0.0) * 12,
+                    "renewal_date": renewal,
+                    "days_to_renewal": (
+                        (dt.date.fromisoformat(renewal[:10]) - as_of).days if renewal else None
+                    ),
+                    "score": r[7],
+                    "band": r[8],
+                    "engagement": r[9],
+                    "product": r[10],
+                    "relationship": r[11],
+                    "business": r[12],
+                    "change_30d": r[13],
+                    "week": r[14],
+                }
+            )
+        return out
+
+    def touch_counts(
+        self, as_of: dt.date, days: int = 90, kinds: Sequence[str] | None = None
+    ) -> dict[str, int]:
+        """Per account, the CSM touches (calls, meetings, emails, QBRs, renewal steps) logged
+        in the `days` days up to `as_of`: the "activity" of the health / activity 2x2."""
+        from cs_tui.domain.portfolio_health import TOUCH_KINDS
+
+        kinds = list(kinds or TOUCH_KINDS)
+        marks = ", ".join("?" for _ in kinds)
+        since = (as_of - dt.timedelta(days=days - 1)).isoformat()
+        return {
+            r[0]: r[1]
+            for r in self.conn.execute(
+                f"SELECT account_id, count(*) FROM activities WHERE kind IN ({marks}) "
+                "AND date >= ? AND date <= ? GROUP BY account_id",
+                [*kinds, since, as_of.isoformat()],
+            )
+        }
+
     # -- manual measures ----------------------------------------------------------------------
 
     def manual_measures(self, account_id: str) -> list[ManualMeasure]:
@@ -786,3 +861,68 @@ def health_report(
             }
         )
     return out
+
+
+def account_health_card(
+    store: HealthQueries,
+    account_id: str,
+    as_of: dt.date,
+    *,
+    model: HealthModel,
+    stale_days: int,
+) -> HealthCard:
+    """One account's health at `as_of`, measure by measure, explained in words."""
+    from cs_tui.domain.health import explain, explain_category
+
+    result = account_health_detail(store, account_id, as_of, model=model, stale_days=stale_days)
+    scores = result.scores[result.scores["as_of"] == as_of]
+    if scores.empty:
+        return HealthCard(account_id, as_of, None, None, None, False, "not active", [], [])
+    row = scores.iloc[0]
+
+    def num(value: Any) -> float | None:
+        return None if value is None or value != value else float(value)
+
+    detail = result.detail[result.detail["as_of"] == as_of].set_index("measure")
+    found = store.query("SELECT segment FROM accounts WHERE account_id = ?", [account_id])
+    segment = found[0][0] if found else ""
+    measures = []
+    for m in model.measures():
+        d = detail.loc[m.id]
+        category = next(c.id for c in model.categories if m in c.measures)
+        measures.append(
+            MeasureLine(
+                category=category,
+                id=m.id,
+                label=m.label,
+                unit=m.unit or (m.scale or ""),
+                raw=num(d["raw"]),
+                score=num(d["score"]),
+                weight=float(d["weight"]),
+                contribution=float(d["contribution"]),
+                manual=m.is_manual,
+                scale=m.scale,
+                applies=not m.segments or segment in m.segments,
+            )
+        )
+    categories = [
+        CategoryLine(
+            c.id,
+            c.label,
+            c.weight,
+            num(row[c.id]),
+            explain_category(model, result.detail, account_id, c.id, as_of),
+        )
+        for c in model.categories
+    ]
+    return HealthCard(
+        account_id=account_id,
+        as_of=as_of,
+        score=float(row["score"]),
+        band=str(row["band"]),  # type: ignore[arg-type]
+        change_30d=num(row["change_30d"]),
+        no_usage=bool(row["no_usage"]),
+        headline=explain(model, result, account_id, as_of)[0],
+        categories=categories,
+        measures=measures,
+    )

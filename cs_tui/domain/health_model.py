@@ -332,3 +332,52 @@ class HealthRow:
 
 
 SOURCES: tuple[str, ...] = get_args(Source)
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureLine:
+    """One measure of one account as the Health tab shows it."""
+
+    category: str
+    id: str
+    label: str
+    unit: str
+    raw: float | None
+    """The raw value (None: no data, not applicable, or a manual value not set or stale)."""
+    score: float | None
+    weight: float
+    """Share of the whole score in % (0 when left out)."""
+    contribution: float
+    """Points of the score this measure gives (weight x score / 100)."""
+    manual: bool
+    scale: str | None
+    applies: bool = True
+    """False when the measure is limited to other segments."""
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryLine:
+    """One category of one account: its score and why, in words."""
+
+    id: str
+    label: str
+    weight: float
+    """The model's weight (%)."""
+    score: float | None
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class HealthCard:
+    """Everything the account screen's Health tab shows about the score at one date."""
+
+    account_id: str
+    as_of: dt.date
+    score: float | None
+    """None: the account is not active at `as_of`."""
+    band: Band | None
+    change_30d: float | None
+    no_usage: bool
+    headline: str
+    categories: list[CategoryLine]
+    measures: list[MeasureLine]
