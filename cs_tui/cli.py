@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from cs_tui import config
-from cs_tui.cli_cmds import importing, journey, metrics, renewals
+from cs_tui.cli_cmds import health, importing, journey, metrics, renewals
 from cs_tui.cli_common import (
     UserError,
     as_of_option,
@@ -140,6 +140,7 @@ JOURNEY_FIELDS = [
 
 for command in (
     importing.import_,
+    health.health,
     journey.journey,
     renewals.renewals,
     metrics.metrics,

@@ -199,6 +199,15 @@ def m001_initial(db: Database) -> None:
     db["playbook_tasks"].create_index(["due_on"])
 
 
+@migration
+def m002_health_snapshot_band_change(db: Database) -> None:
+    """Health snapshots keep their band, 30-day change and whether no usage capped them."""
+    table = db["health_snapshots"]
+    table.add_column("band", str)  # type: ignore[union-attr]
+    table.add_column("change_30d", float)  # type: ignore[union-attr]
+    table.add_column("no_usage", int, not_null_default=0)  # type: ignore[union-attr]
+
+
 # Keep this below the last migration: it counts them.
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from cs_tui.db.accounts import AccountQueries
 from cs_tui.db.core import BaseStore, StoreError
+from cs_tui.db.health import HealthQueries
 from cs_tui.db.journey import JourneyQueries
 from cs_tui.db.metrics import MetricQueries
 from cs_tui.db.renewals import RenewalQueries
@@ -19,6 +20,7 @@ class Store(
     JourneyQueries,
     RenewalQueries,
     MetricQueries,
+    HealthQueries,
     BaseStore,
 ):
     """A cs-tui database: `Store.open(path)`, then read and write through its methods."""

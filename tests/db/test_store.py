@@ -79,6 +79,7 @@ def test_an_earlier_schema_is_backed_up_and_migrated(
     def m002_add_tier(db: object) -> None:
         db["accounts"].add_column("tier", str)  # type: ignore[index]
 
+    before = schema.SCHEMA_VERSION
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, m002_add_tier])
     monkeypatch.setattr(schema, "SCHEMA_VERSION", len(schema.MIGRATIONS))
     s = Store.open(path)
@@ -86,10 +87,10 @@ def test_an_earlier_schema_is_backed_up_and_migrated(
     columns = {r[1] for r in s.query("PRAGMA table_info(accounts)")}
     assert "tier" in columns
     assert [a.name for a in s.accounts()] == ["Acme"]
-    backup = path.with_name("old.db.v1.bak")
+    backup = path.with_name(f"old.db.v{before}.bak")
     assert backup.exists()
     old = sqlite3.connect(backup)
-    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert old.execute("PRAGMA user_version").fetchone()[0] == before
     assert old.execute("SELECT name FROM accounts").fetchall() == [("Acme",)]
     old.close()
     s.close()
