@@ -41,12 +41,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     ValidatorFunctionWrapHandler,
@@ -55,198 +53,57 @@ from pydantic import (
 )
 
 from cs_tui.domain.models import Edition, Segment
+from cs_tui.domain.playbook_rules import (
+    BANDS,
+    FACTS,
+    HEALTH_CATEGORIES,
+    NPS_CATEGORIES,
+    NUMERIC_OPS,
+    WORD_OPS,
+    AccountFacts,
+    Condition,
+    FactSpec,
+    StrictModel,
+    Trigger,
+    nps_category,
+)
+
+__all__ = [
+    "BANDS",
+    "FACTS",
+    "HEALTH_CATEGORIES",
+    "NPS_CATEGORIES",
+    "NUMERIC_OPS",
+    "OWNER_ROLES",
+    "WORD_OPS",
+    "AccountFacts",
+    "Condition",
+    "FactSpec",
+    "Playbook",
+    "PlaybookTemplate",
+    "RunHistory",
+    "RunStart",
+    "Step",
+    "TaskPlan",
+    "Trigger",
+    "bucket",
+    "evaluate",
+    "manual_start",
+    "may_start",
+    "nps_category",
+    "windows",
+]
 
 OwnerRole = Literal["csm", "onboarding", "manager", "executive"]
 OWNER_ROLES: tuple[OwnerRole, ...] = ("csm", "onboarding", "manager", "executive")
 Anchor = Literal["start", "renewal"]
 Bucket = Literal["overdue", "today", "week", "later"]
 
-NUMERIC_OPS = ("<", "<=", ">", ">=", "=", "!=")
-WORD_OPS = ("=", "!=", "in", "not in")
-HEALTH_CATEGORIES = ("engagement", "product", "relationship", "business")
-NPS_CATEGORIES = ("promoter", "passive", "detractor")
-BANDS = ("green", "yellow", "red")
-
-
-@dataclass(frozen=True)
-class FactSpec:
-    """One word of the rule vocabulary."""
-
-    kind: Literal["number", "word"]
-    label: str
-    words: tuple[str, ...] = ()
-    needs_days: bool = False
-    needs_name: bool = False
-    unit: str = ""
-
-
-FACTS: dict[str, FactSpec] = {
-    "band": FactSpec("word", "band", words=BANDS),
-    "score": FactSpec("number", "score"),
-    "change": FactSpec("number", "change over {days} days", needs_days=True),
-    "category": FactSpec("number", "{name} score", needs_name=True),
-    "tickets": FactSpec("number", "tickets in {days} days", needs_days=True),
-    "days_to_renewal": FactSpec("number", "days to renewal"),
-    "nps": FactSpec("word", "last NPS", words=NPS_CATEGORIES),
-    "segment": FactSpec("word", "segment", words=("enterprise", "mid-market", "smb")),
-    "edition": FactSpec("word", "edition", words=("professional", "enterprise")),
-    "age_days": FactSpec("number", "account age", unit=" days"),
-}
-
-
-def nps_category(score: int | float) -> str:
-    """promoter (9-10), passive (7-8) or detractor (0-6), as DOMAIN.md defines NPS."""
-    if score >= 9:
-        return "promoter"
-    if score >= 7:
-        return "passive"
-    return "detractor"
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:.1f}"
-    if isinstance(value, list | tuple):
-        return ", ".join(_fmt(v) for v in value)
-    return str(value)
-
 
 # -- the template ---------------------------------------------------------------------------
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Condition(_Strict):
-    """One condition over one fact, e.g. ``{ fact = "tickets", days = 30, op = ">", value = 3 }``."""
-
-    fact: str
-    op: str
-    value: float | str | list[str]
-    days: int | None = Field(default=None, ge=1, le=3650)
-    name: str | None = None
-
-    @model_validator(mode="after")
-    def _check(self) -> Condition:
-        spec = FACTS.get(self.fact)
-        if spec is None:
-            raise ValueError(f"unknown fact {self.fact!r} (known: {', '.join(FACTS)})")
-        if spec.needs_days and self.days is None:
-            raise ValueError(f"fact {self.fact!r} needs `days` (e.g. days = 30)")
-        if not spec.needs_days and self.days is not None:
-            raise ValueError(f"fact {self.fact!r} takes no `days`")
-        if spec.needs_name and self.name not in HEALTH_CATEGORIES:
-            raise ValueError(
-                f"fact {self.fact!r} needs `name`, one of {', '.join(HEALTH_CATEGORIES)}"
-                f" (got {self.name!r})"
-            )
-        if not spec.needs_name and self.name is not None:
-            raise ValueError(f"fact {self.fact!r} takes no `name`")
-        if spec.kind == "number":
-            if self.op not in NUMERIC_OPS:
-                raise ValueError(
-                    f"{self.fact!r} is a number: op must be one of {' '.join(NUMERIC_OPS)}"
-                    f" (got {self.op!r})"
-                )
-            if not isinstance(self.value, float | int) or isinstance(self.value, bool):
-                raise ValueError(f"{self.fact!r} is a number: value must be a number")
-            return self
-        if self.op not in WORD_OPS:
-            raise ValueError(
-                f"{self.fact!r} is a word: op must be one of =, !=, in, not in (got {self.op!r})"
-            )
-        listy = self.op in ("in", "not in")
-        if listy != isinstance(self.value, list):
-            need = "a list of words" if listy else "one word"
-            raise ValueError(f"{self.fact!r} with op {self.op!r} needs {need} as value")
-        words = self.value if isinstance(self.value, list) else [self.value]
-        for word in words:
-            if not isinstance(word, str) or word not in spec.words:
-                raise ValueError(f"{self.fact!r}: {word!r} is not one of {', '.join(spec.words)}")
-        return self
-
-    @property
-    def label(self) -> str:
-        """How the fact reads in a reason, e.g. "tickets in 30 days"."""
-        return FACTS[self.fact].label.format(days=self.days, name=self.name)
-
-    def actual(self, facts: AccountFacts) -> float | str | None:
-        """The value of this condition's fact for one account (None when unknown)."""
-        fact = self.fact
-        if fact == "tickets":
-            return facts.tickets.get(self.days or 0, 0)
-        if fact == "change":
-            return facts.change.get(self.days or 0)
-        if fact == "category":
-            return facts.categories.get(self.name or "")
-        value = getattr(facts, fact)
-        return value  # type: ignore[no-any-return]
-
-    def holds(self, actual: float | str | None) -> bool:
-        """Whether the condition holds for this value; unknown never holds."""
-        if actual is None:
-            return False
-        op, value = self.op, self.value
-        if op == "in":
-            return actual in value  # type: ignore[operator]
-        if op == "not in":
-            return actual not in value  # type: ignore[operator]
-        if op == "=":
-            return actual == value
-        if op == "!=":
-            return actual != value
-        a, v = float(actual), float(value)  # type: ignore[arg-type]
-        if op == "<":
-            return a < v
-        if op == "<=":
-            return a <= v
-        if op == ">":
-            return a > v
-        return a >= v
-
-    def explain(self, actual: float | str | None) -> str:
-        """The fired condition with its figure, e.g. "tickets in 30 days = 5 > 3"."""
-        unit = FACTS[self.fact].unit
-        shown = f"{self.label} = {_fmt(actual)}{unit}"
-        if FACTS[self.fact].kind == "number":
-            return f"{shown} {self.op} {_fmt(self.value)}"
-        if self.op == "=":
-            return shown
-        if self.op == "!=":
-            return f"{shown} (not {_fmt(self.value)})"
-        return f"{shown} ({self.op} {_fmt(self.value)})"
-
-
-class Trigger(_Strict):
-    """When a playbook starts by itself: every `all` condition and, if given, one of `any`."""
-
-    all: list[Condition] = Field(default_factory=list)
-    any: list[Condition] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> Trigger:
-        if not self.all and not self.any:
-            raise ValueError("a trigger needs at least one condition in `all` or `any`")
-        return self
-
-    def fire(self, facts: AccountFacts) -> list[str] | None:
-        """The explanations of the conditions that fired, or None when the trigger does not."""
-        fired: list[str] = []
-        for cond in self.all:
-            actual = cond.actual(facts)
-            if not cond.holds(actual):
-                return None
-            fired.append(cond.explain(actual))
-        if self.any:
-            hits = [cond.explain(a) for cond in self.any if cond.holds(a := cond.actual(facts))]
-            if not hits:
-                return None
-            fired.extend(hits)
-        return fired
-
-
-class Step(_Strict):
+class Step(StrictModel):
     """One step of a playbook: a title, a day offset and who does it."""
 
     title: str = Field(min_length=1)
@@ -257,7 +114,7 @@ class Step(_Strict):
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 
-class Playbook(_Strict):
+class Playbook(StrictModel):
     """A playbook: what starts it, for which segments, and its steps."""
 
     id: str
@@ -295,7 +152,7 @@ class Playbook(_Strict):
     def _id_shape(cls, value: str) -> str:
         if not _ID.match(value):
             raise ValueError(
-                f"id {value!r} must be lower-case letters, digits, '_' or '-', starting with a letter"
+                f"id {value!r}: use lower-case letters, digits, '_' or '-', starting with a letter"
             )
         return value
 
@@ -323,7 +180,7 @@ class Playbook(_Strict):
         return tasks
 
 
-class PlaybookTemplate(_Strict):
+class PlaybookTemplate(StrictModel):
     """The whole playbooks file."""
 
     playbooks: list[Playbook] = Field(min_length=1)
@@ -347,28 +204,6 @@ class PlaybookTemplate(_Strict):
 
 
 # -- facts, history, evaluation -------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class AccountFacts:
-    """What the rules can see of one account at the as-of date (None: unknown)."""
-
-    account_id: str
-    segment: str
-    edition: str
-    age_days: int
-    csm: str = ""
-    days_to_renewal: int | None = None
-    renewal_date: dt.date | None = None
-    band: str | None = None
-    score: float | None = None
-    nps: str | None = None
-    tickets: Mapping[int, int] = field(default_factory=dict)
-    """Window in days -> tickets opened in the window ending at as-of."""
-    change: Mapping[int, float] = field(default_factory=dict)
-    """Window in days -> health score change over the window."""
-    categories: Mapping[str, float] = field(default_factory=dict)
-    """Health category name -> its score."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -493,7 +328,7 @@ def manual_start(
 
 
 def bucket(due_on: dt.date, as_of: dt.date) -> Bucket:
-    """Where an open task falls in the Today list: overdue, today, this week (next 6 days), later."""
+    """Where an open task falls in Today: overdue, today, this week (next 6 days), later."""
     days = (due_on - as_of).days
     if days < 0:
         return "overdue"
