@@ -9,6 +9,7 @@ from cs_tui.db.accounts import AccountQueries
 from cs_tui.db.core import BaseStore, StoreError
 from cs_tui.db.journey import JourneyQueries
 from cs_tui.db.metrics import MetricQueries
+from cs_tui.db.playbooks import PlaybookQueries
 from cs_tui.db.renewals import RenewalQueries
 
 __all__ = ["Store", "StoreError"]
@@ -19,6 +20,7 @@ class Store(
     JourneyQueries,
     RenewalQueries,
     MetricQueries,
+    PlaybookQueries,
     BaseStore,
 ):
     """A cs-tui database: `Store.open(path)`, then read and write through its methods."""

@@ -76,6 +76,9 @@ __all__ = [
     "NUMERIC_OPS",
     "OWNER_ROLES",
     "WORD_OPS",
+    "PlaybookStateError",
+    "RunProgress",
+    "TodayTask",
     "AccountFacts",
     "Condition",
     "FactSpec",
@@ -337,3 +340,45 @@ def bucket(due_on: dt.date, as_of: dt.date) -> Bucket:
     if days < 7:
         return "week"
     return "later"
+
+
+class PlaybookStateError(ValueError):
+    """A change a run's state does not allow (e.g. a second open run), said for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class TodayTask:
+    """A task in the Today list: the task, its run's account and playbook, and why it exists."""
+
+    task_id: int
+    run_id: int
+    step: int
+    title: str
+    owner_role: str
+    due_on: dt.date
+    done_on: dt.date | None
+    account_id: str
+    account_name: str
+    csm: str
+    playbook: str
+    reason: str
+
+    def bucket(self, as_of: dt.date) -> Bucket:
+        """overdue / today / week / later, by due date."""
+        return bucket(self.due_on, as_of)
+
+
+@dataclass(frozen=True, slots=True)
+class RunProgress:
+    """An open run with its progress, for the runs view."""
+
+    run_id: int
+    account_id: str
+    account_name: str
+    csm: str
+    playbook: str
+    reason: str
+    started_on: dt.date
+    done: int
+    total: int
+    next_due: dt.date | None
