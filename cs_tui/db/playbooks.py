@@ -531,3 +531,50 @@ def evaluate_playbooks(
     )
     started = store.start_triggered(template, facts, as_of)
     return Evaluation(accounts=len(facts), started=started)
+
+
+def task_state(due_on: dt.date, done_on: dt.date | None, as_of: dt.date) -> str:
+    """A task's state at `as_of`: done, overdue, due today or open."""
+    if done_on is not None:
+        return "done"
+    if due_on < as_of:
+        return "overdue"
+    return "due today" if due_on == as_of else "open"
+
+
+def open_run_report(
+    store: PlaybookQueries, as_of: dt.date, template: PlaybookTemplate | None = None
+) -> list[dict[str, Any]]:
+    """Every open run with its account, playbook, reason and tasks, as plain data (for the CLI).
+
+    Returns:
+        One dict per run (earliest next due first): run_id, account_id, account_name,
+        playbook, playbook_name, started_on, reason, and tasks (step, title, owner_role,
+        due_on, done_on, state).
+    """
+    names = template.names() if template is not None else {}
+    runs = store.open_runs()
+    tasks = store.playbook_tasks(r.run_id for r in runs)
+    return [
+        {
+            "run_id": run.run_id,
+            "account_id": run.account_id,
+            "account_name": run.account_name,
+            "playbook": run.playbook,
+            "playbook_name": names.get(run.playbook, run.playbook),
+            "started_on": run.started_on.isoformat(),
+            "reason": run.reason,
+            "tasks": [
+                {
+                    "step": t.step,
+                    "title": t.title,
+                    "owner_role": t.owner_role,
+                    "due_on": t.due_on.isoformat(),
+                    "done_on": t.done_on.isoformat() if t.done_on else None,
+                    "state": task_state(t.due_on, t.done_on, as_of),
+                }
+                for t in tasks.get(run.run_id, [])
+            ],
+        }
+        for run in runs
+    ]

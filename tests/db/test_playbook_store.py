@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +11,8 @@ from cs_tui.config import load_template
 from cs_tui.db.playbooks import evaluate_playbooks
 from cs_tui.db.store import Store
 from cs_tui.domain.playbooks import PlaybookStateError, PlaybookTemplate
+from tests.conftest import AS_OF
 
-AS_OF = dt.date(2025, 6, 30)
 D = dt.timedelta(days=1)
 
 
@@ -24,9 +22,8 @@ def iso(days_before: int) -> str:
 
 
 @pytest.fixture
-def pstore(tmp_path: Path) -> Iterator[Store]:
+def pstore(store: Store) -> Store:
     """A store with four accounts: one busy with tickets, one new, one churned, one future."""
-    store = Store.open(tmp_path / "cs.db", create=True)
     accounts = [
         (
             "A1",
@@ -47,8 +44,7 @@ def pstore(tmp_path: Path) -> Iterator[Store]:
     ]
     cols = "account_id name segment edition csm start_date renewal_date mrr licensed_users"
     store.insert_many("accounts", [*cols.split(), "status", "churned_on"], accounts)
-    yield store
-    store.close()
+    return store
 
 
 def add_tickets(store: Store, account_id: str, days_before: list[int]) -> None:

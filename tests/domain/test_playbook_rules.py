@@ -26,8 +26,7 @@ from cs_tui.domain.playbooks import (
     nps_category,
     windows,
 )
-
-AS_OF = dt.date(2025, 6, 30)
+from tests.conftest import AS_OF
 
 
 def facts(**kw: Any) -> AccountFacts:
