@@ -39,6 +39,8 @@ def _date(value: str | None) -> dt.date | None:
 
 def _field(row: Any, key: str) -> Any:
     """`key` of a health row, whether it is a mapping, a sqlite3.Row or a model."""
+    if type(row) is dict:
+        return row.get(key)
     if isinstance(row, Mapping | sqlite3.Row):
         try:
             return row[key]

@@ -284,6 +284,8 @@ def evaluate(
     """
     playbooks = template.playbooks if isinstance(template, PlaybookTemplate) else template
     triggered = [p for p in playbooks if p.trigger is not None]
+    # Tasks counted from the start are the same for every account: plan them once.
+    from_start = {p.id: p.plan(as_of) for p in triggered if p.anchor == "start"}
     starts: list[RunStart] = []
     for account in facts:
         for playbook in triggered:
@@ -302,7 +304,7 @@ def evaluate(
                     playbook=playbook.id,
                     started_on=as_of,
                     reason="; ".join(fired),
-                    tasks=playbook.plan(as_of, account.renewal_date),
+                    tasks=from_start.get(playbook.id) or playbook.plan(as_of, account.renewal_date),
                 )
             )
     return starts
