@@ -42,6 +42,7 @@ FACTS: dict[str, FactSpec] = {
     "segment": FactSpec("word", "segment", words=("enterprise", "mid-market", "smb")),
     "edition": FactSpec("word", "edition", words=("professional", "enterprise")),
     "age_days": FactSpec("number", "account age", unit=" days"),
+    "cycle_day": FactSpec("number", "day of the account's {days}-day cycle", needs_days=True),
 }
 
 
@@ -125,6 +126,8 @@ class Condition(StrictModel):
     def actual(self, facts: AccountFacts) -> float | str | None:
         """The value of this condition's fact for one account (None when unknown)."""
         fact = self.fact
+        if fact == "cycle_day":
+            return facts.age_days % (self.days or 1) if facts.age_days >= 0 else None
         if fact == "tickets":
             return facts.tickets.get(self.days or 0, 0)
         if fact == "change":
@@ -182,19 +185,30 @@ class Trigger(StrictModel):
         return self
 
     def fire(self, facts: AccountFacts) -> list[str] | None:
-        """The explanations of the conditions that fired, or None when the trigger does not."""
-        fired: list[str] = []
+        """The explanations of the conditions that fired, or None when the trigger does not.
+
+        Two bounds on the same figure read as one: "days to renewal = 81 <= 90 and >= 0".
+        """
+        fired: list[tuple[Condition, float | str | None]] = []
         for cond in self.all:
             actual = cond.actual(facts)
             if not cond.holds(actual):
                 return None
-            fired.append(cond.explain(actual))
+            fired.append((cond, actual))
         if self.any:
-            hits = [cond.explain(a) for cond in self.any if cond.holds(a := cond.actual(facts))]
+            hits = [(cond, a) for cond in self.any if cond.holds(a := cond.actual(facts))]
             if not hits:
                 return None
             fired.extend(hits)
-        return fired
+        out: list[str] = []
+        previous: tuple[str, float | str | None] | None = None
+        for cond, actual in fired:
+            if previous == (cond.label, actual) and FACTS[cond.fact].kind == "number":
+                out[-1] += f" and {cond.op} {_fmt(cond.value)}"
+            else:
+                out.append(cond.explain(actual))
+            previous = (cond.label, actual)
+        return out
 
 
 @dataclass(frozen=True, slots=True)

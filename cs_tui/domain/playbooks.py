@@ -20,6 +20,8 @@ nps                 category of the latest NPS answer:                     -
 segment             enterprise / mid-market / smb                          -
 edition             professional / enterprise                              -
 age_days            days since the account's start date                    -
+cycle_day           age_days modulo ``days``: where the account stands in   days
+                    a recurring cycle counted from its start (QBRs)
 ==================  =====================================================  =============
 
 Numeric facts take ``<  <=  >  >=  =  !=`` and a number; the others take ``=  !=`` and a

@@ -264,7 +264,7 @@ def test_template_renewal_prep_is_90_60_30() -> None:
         AS_OF,
     )
     assert [(renewal - t.due_on).days for t in run.tasks] == [90, 60, 30, 0]
-    assert run.reason == "days to renewal = 90 <= 90; days to renewal = 90 >= 0"
+    assert run.reason == "days to renewal = 90 <= 90 and >= 0"
 
 
 def test_template_support_ticket_play_days_1_2_5() -> None:
@@ -396,3 +396,26 @@ def test_condition_explain_formats() -> None:
     cond = Condition(fact="category", name="product", op=">=", value=75)
     assert cond.explain(80.25) == "product score = 80.2 >= 75"
     assert dataclasses.is_dataclass(facts())
+
+
+def test_cycle_day_boundary() -> None:
+    cond = {"fact": "cycle_day", "days": 91, "op": ">=", "value": 77}
+    assert not fires(cond, facts(age_days=91 + 76))
+    assert fires(cond, facts(age_days=91 + 77))
+    assert fires(cond, facts(age_days=91 + 90))
+    assert not fires(cond, facts(age_days=182))  # the next cycle starts again at day 0
+    [run] = evaluate([playbook({"all": [cond]})], [facts(age_days=170)], {}, AS_OF)
+    assert run.reason == "day of the account's 91-day cycle = 79 >= 77"
+
+
+def test_template_qbr_prep_runs_in_the_14_days_before_each_quarter() -> None:
+    template = load_template("playbooks.toml", PlaybookTemplate)
+    qbr = template.get("qbr-enterprise")
+    assert qbr is not None
+    fired = [
+        age
+        for age in range(0, 400)
+        if evaluate([qbr], [facts(segment="enterprise", age_days=age)], {}, AS_OF)
+    ]
+    assert fired == [*range(77, 91), *range(168, 182), *range(259, 273), *range(350, 364)]
+    assert not evaluate([qbr], [facts(segment="smb", age_days=170)], {}, AS_OF)
