@@ -42,7 +42,7 @@ FACTS: dict[str, FactSpec] = {
     "segment": FactSpec("word", "segment", words=("enterprise", "mid-market", "smb")),
     "edition": FactSpec("word", "edition", words=("professional", "enterprise")),
     "age_days": FactSpec("number", "account age", unit=" days"),
-    "cycle_day": FactSpec("number", "day of the account's {days}-day cycle", needs_days=True),
+    "cycle_day": FactSpec("number", "{days}-day cycle day", needs_days=True),
 }
 
 

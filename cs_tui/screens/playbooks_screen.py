@@ -217,7 +217,10 @@ class PlaybooksScreen(SectionScreen):
     def _fill_selects(self) -> None:
         by_playbook = self.query_one("#runs-playbook", Select)
         by_owner = self.query_one("#runs-owner", Select)
-        used = sorted({r["playbook"] for r in self.runs} | set(self.names))
+        used = sorted(
+            {r["playbook"] for r in self.runs} | set(self.names),
+            key=lambda p: self.names.get(p, p).casefold(),
+        )
         with self.prevent(Select.Changed):
             keep = by_playbook.value
             by_playbook.set_options([(self.names.get(p, p), p) for p in used])

@@ -64,11 +64,14 @@ class StartPlaybookModal(ModalScreen[tuple[str, str] | None]):
             yield Label("enter or ctrl+s start · escape cancel", classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one(Select).focus()
+        select = self.query_one(Select)
+        select.focus()
+        self.watch(select, "expanded", self._list_toggled, init=False)
 
-    @on(Select.Changed)
-    def _picked(self) -> None:
-        self.query_one(Input).focus()
+    def _list_toggled(self, expanded: bool) -> None:
+        # Once a playbook is picked from the list, the reason is what is left to type.
+        if not expanded:
+            self.query_one(Input).focus()
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

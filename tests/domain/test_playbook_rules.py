@@ -405,7 +405,7 @@ def test_cycle_day_boundary() -> None:
     assert fires(cond, facts(age_days=91 + 90))
     assert not fires(cond, facts(age_days=182))  # the next cycle starts again at day 0
     [run] = evaluate([playbook({"all": [cond]})], [facts(age_days=170)], {}, AS_OF)
-    assert run.reason == "day of the account's 91-day cycle = 79 >= 77"
+    assert run.reason == "91-day cycle day = 79 >= 77"
 
 
 def test_template_qbr_prep_runs_in_the_14_days_before_each_quarter() -> None:
