@@ -219,7 +219,7 @@ class PlaybooksScreen(SectionScreen):
         by_owner = self.query_one("#runs-owner", Select)
         used = sorted(
             {r["playbook"] for r in self.runs} | set(self.names),
-            key=lambda p: self.names.get(p, p).casefold(),
+            key=lambda p: (self.names.get(p) or p).casefold(),
         )
         with self.prevent(Select.Changed):
             keep = by_playbook.value
