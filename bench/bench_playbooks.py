@@ -58,10 +58,14 @@ def main() -> None:
     with timer() as t_runs:
         runs = store.open_runs()
 
-    print(f"  facts (SQL aggregation)          {t_facts[0] * 1000:7.0f} ms")
-    print(f"  Today, every CSM                 {t_today[0] * 1000:7.0f} ms  {len(today):,} tasks")
-    print(f"  Today, one CSM ({csm})  {t_mine[0] * 1000:7.0f} ms  {len(mine):,} tasks")
-    print(f"  open runs with progress          {t_runs[0] * 1000:7.0f} ms  {len(runs):,} runs")
+    rows = [
+        ("facts (SQL aggregation)", t_facts[0], f"{len(facts):,} accounts"),
+        ("Today, every CSM", t_today[0], f"{len(today):,} tasks"),
+        (f"Today, one CSM ({csm})", t_mine[0], f"{len(mine):,} tasks"),
+        ("open runs with progress", t_runs[0], f"{len(runs):,} runs"),
+    ]
+    for label, seconds, what in rows:
+        print(f"  {label:<34} {seconds * 1000:7.0f} ms  {what}")
     print(f"  runs started: {len(first.started):,}; again: {len(again.started):,}")
     for playbook, n in Counter(s.playbook for s in first.started).most_common():
         print(f"    {playbook:<30} {n:7,}")
