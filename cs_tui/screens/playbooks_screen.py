@@ -42,22 +42,22 @@ def _progress(value: tuple[int, int] | None) -> str:
 
 
 TODAY_COLUMNS = [
-    Col("when", "When", fmt=_when),
-    Col("due_on", "Due"),
-    Col("title", "Task"),
-    Col("owner_role", "Owner"),
-    Col("account_name", "Account"),
-    Col("playbook_name", "Playbook"),
+    Col("when", "When", fmt=_when, width=9),
+    Col("due_on", "Due", width=10),
+    Col("title", "Task", width=32),
+    Col("owner_role", "Owner", width=10),
+    Col("account_name", "Account", width=22),
+    Col("playbook_name", "Playbook", width=22),
     Col("reason", "Why"),
 ]
 
 RUN_COLUMNS = [
-    Col("account_name", "Account"),
-    Col("playbook_name", "Playbook"),
-    Col("progress", "Done", fmt=_progress),
-    Col("next_due", "Next due"),
-    Col("started_on", "Started"),
-    Col("csm", "CSM"),
+    Col("account_name", "Account", width=24),
+    Col("playbook_name", "Playbook", width=26),
+    Col("progress", "Done", fmt=_progress, width=5),
+    Col("next_due", "Next due", width=10),
+    Col("started_on", "Started", width=10),
+    Col("csm", "CSM", width=18),
     Col("reason", "Why"),
 ]
 
