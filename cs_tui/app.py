@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -24,8 +24,11 @@ from cs_tui.screens.journey_screen import JourneyScreen
 from cs_tui.screens.metrics_screen import MetricsScreen
 from cs_tui.screens.playbooks_screen import PlaybooksScreen
 from cs_tui.screens.portfolio_screen import PortfolioScreen
+from cs_tui.screens.reason_modal import ReasonModal
 from cs_tui.screens.renewals_screen import RenewalsScreen
+from cs_tui.screens.start_playbook_modal import StartPlaybookModal
 from cs_tui.screens.welcome_screen import WelcomeScreen
+from cs_tui.widgets.account_playbooks import AccountPlaybooks
 from cs_tui.widgets.record_table import RecordTable
 
 
@@ -118,6 +121,7 @@ class CsApp(App[None]):
             self.push_screen(WelcomeScreen(str(self.db_path)))
         else:
             self.switch_mode("portfolio")
+            self.evaluate_playbooks()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_section" and self.store is None:
@@ -158,6 +162,27 @@ class CsApp(App[None]):
             )
         self.push_screen(HelpScreen(rows))
 
+    @work(thread=True, exclusive=True, group="playbooks-evaluate", exit_on_error=False)
+    def evaluate_playbooks(self) -> None:
+        """Run the playbook triggers at as-of and store the runs they start.
+
+        Runs at start-up; call it again after an import or a change that may fire a trigger.
+        """
+        if self.store is None or self.store.readonly:
+            return
+        from cs_tui.db.playbooks import evaluate_playbooks
+
+        result = evaluate_playbooks(self.store, self.as_of)
+        if result.started:
+            self.call_from_thread(self._playbooks_started)
+
+    def _playbooks_started(self) -> None:
+        # Whatever shows playbook runs re-reads them; nothing else is disturbed.
+        for widget in [self.screen, *self.screen.query("*")]:
+            refresh = getattr(widget, "refresh_playbooks", None)
+            if refresh is not None:
+                refresh()
+
     # -- app-wide handlers ------------------------------------------------------------------
 
     @on(RecordTable.ExportRequested)
@@ -187,6 +212,18 @@ class CsApp(App[None]):
             log = config.write_crash_log(error)
             self.push_screen(ErrorModal(f"That action (details in {log})", error))
             return True
+
+    @on(AccountPlaybooks.StartRequested)
+    def _ask_playbook(self, event: AccountPlaybooks.StartRequested) -> None:
+        self.push_screen(StartPlaybookModal(event.account_name, event.choices), event.widget.start)
+
+    @on(AccountPlaybooks.CancelRequested)
+    def _ask_cancel_reason(self, event: AccountPlaybooks.CancelRequested) -> None:
+        run, widget = event.run, event.widget
+        self.push_screen(
+            ReasonModal(f"Cancel {event.playbook_name}: why?"),
+            lambda reason: widget.cancel(run, reason),
+        )
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

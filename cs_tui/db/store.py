@@ -10,6 +10,7 @@ from cs_tui.db.core import BaseStore, StoreError
 from cs_tui.db.health import HealthQueries
 from cs_tui.db.journey import JourneyQueries
 from cs_tui.db.metrics import MetricQueries
+from cs_tui.db.playbooks import PlaybookQueries
 from cs_tui.db.renewals import RenewalQueries
 
 __all__ = ["Store", "StoreError"]
@@ -21,6 +22,7 @@ class Store(
     RenewalQueries,
     MetricQueries,
     HealthQueries,
+    PlaybookQueries,
     BaseStore,
 ):
     """A cs-tui database: `Store.open(path)`, then read and write through its methods."""

@@ -1,0 +1,36 @@
+"""SVG snapshots of the Playbooks section on the demo portfolio at the fixed as-of."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+
+from cs_tui.db.store import Store
+from tests.ui.helpers import SIZE, make_app
+
+
+def test_today_on_the_demo_portfolio(snap_compare: Any, demo_store: Store) -> None:
+    app = make_app(demo_store)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await pilot.press("4")
+        for _ in range(3):  # the start-up evaluation, the load, and the reload it causes
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+def test_open_runs_on_the_demo_portfolio(snap_compare: Any, demo_store: Store) -> None:
+    app = make_app(demo_store)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await pilot.press("4")
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
