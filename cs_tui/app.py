@@ -11,6 +11,7 @@ from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from cs_tui import config
@@ -103,6 +104,8 @@ class CsApp(App[None]):
         self.settings = settings or Settings()
         self.db_path = db_path or (store.path if store is not None else None)
         self.sub_title = self._describe()
+        self.derived_changed: Signal[str] = Signal(self, "derived_changed")
+        """Published with "health" or "playbooks" when that derived data was refreshed."""
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
 
@@ -121,7 +124,7 @@ class CsApp(App[None]):
             self.push_screen(WelcomeScreen(str(self.db_path)))
         else:
             self.switch_mode("portfolio")
-            self.evaluate_playbooks()
+            self.refresh_derived()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_section" and self.store is None:
@@ -162,26 +165,26 @@ class CsApp(App[None]):
             )
         self.push_screen(HelpScreen(rows))
 
-    @work(thread=True, exclusive=True, group="playbooks-evaluate", exit_on_error=False)
-    def evaluate_playbooks(self) -> None:
-        """Run the playbook triggers at as-of and store the runs they start.
+    @work(thread=True, exclusive=True, group="derived", exit_on_error=False)
+    def refresh_derived(self) -> None:
+        """Bring derived data up to date at as-of: health snapshots, then playbook triggers.
 
-        Runs at start-up; call it again after an import or a change that may fire a trigger.
+        Runs at start-up, and again after an import. Screens that show either listen to
+        `derived_changed` ("health", then "playbooks") and read again.
         """
-        if self.store is None or self.store.readonly:
+        store = self.store
+        if store is None or store.readonly:
             return
-        from cs_tui.db.playbooks import evaluate_playbooks
+        from cs_tui.db.derived import refresh_derived
 
-        result = evaluate_playbooks(self.store, self.as_of)
-        if result.started:
-            self.call_from_thread(self._playbooks_started)
-
-    def _playbooks_started(self) -> None:
-        # Whatever shows playbook runs re-reads them; nothing else is disturbed.
-        for widget in [self.screen, *self.screen.query("*")]:
-            refresh = getattr(widget, "refresh_playbooks", None)
-            if refresh is not None:
-                refresh()
+        summary = refresh_derived(
+            store,
+            self.as_of,
+            stale_days=self.settings.manual_measure_stale_days,
+            on_health=lambda: self.call_from_thread(self.derived_changed.publish, "health"),
+        )
+        if summary.playbook_runs_started:
+            self.call_from_thread(self.derived_changed.publish, "playbooks")
 
     # -- app-wide handlers ------------------------------------------------------------------
 

@@ -41,10 +41,12 @@ def store(tmp_path: Path) -> Iterator[Store]:
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The deterministic demo portfolio, generated once per test process."""
     from cs_tui.db.demo import generate
+    from cs_tui.db.derived import refresh_derived
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     s = Store.open(path, create=True)
     generate(s, accounts=DEMO_ACCOUNTS, seed=DEMO_SEED, as_of=AS_OF)
+    refresh_derived(s, AS_OF, stale_days=90)  # as `cs-tui demo` does: health history, runs
     s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     s.close()
     return path

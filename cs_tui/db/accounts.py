@@ -87,8 +87,5 @@ class AccountQueries(BaseStore):
         """Log an activity (stored at once) and return it with its id."""
         activity = Activity(account_id=account_id, kind=kind, date=date, author=author, text=text)  # type: ignore[arg-type]
         with self.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO activities (account_id, kind, date, author, text) VALUES (?, ?, ?, ?, ?)",
-                [account_id, kind, date.isoformat(), author, text],
-            )
-        return activity.model_copy(update={"id": cur.lastrowid})
+            new_id = self.insert_activity(conn, account_id, kind, date, author, text)
+        return activity.model_copy(update={"id": new_id})

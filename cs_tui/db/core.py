@@ -221,6 +221,21 @@ class BaseStore:
             why = str(exc)
         return f"{self.path}: nothing was saved: {why}"
 
+    @staticmethod
+    def insert_activity(
+        conn: sqlite3.Connection, account_id: str, kind: str, on: Any, by: str, text: str
+    ) -> int:
+        """Add a line to an account's activity log inside the caller's transaction.
+
+        Returns:
+            The new activity's id.
+        """
+        cur = conn.execute(
+            "INSERT INTO activities (account_id, kind, date, author, text) VALUES (?, ?, ?, ?, ?)",
+            [account_id, kind, on.isoformat(), by, text],
+        )
+        return int(cur.lastrowid or 0)
+
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         """Rows of a read query."""
         return self.conn.execute(sql, params).fetchall()

@@ -574,15 +574,13 @@ class HealthQueries(BaseStore):
                 "reason = excluded.reason",
                 [account_id, measure, value, set_by, set_on.isoformat(), reason],
             )
-            conn.execute(
-                "INSERT INTO activities (account_id, kind, date, author, text) "
-                "VALUES (?, 'manual_measure', ?, ?, ?)",
-                [
-                    account_id,
-                    set_on.isoformat(),
-                    set_by,
-                    f"{label or measure} set to {value:g}: {reason}",
-                ],
+            self.insert_activity(
+                conn,
+                account_id,
+                "manual_measure",
+                set_on,
+                set_by,
+                f"{label or measure} set to {value:g}: {reason}",
             )
         return row
 

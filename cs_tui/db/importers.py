@@ -25,15 +25,14 @@ from dataclasses import dataclass, field
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
+from cs_tui.db.core import BaseStore
 from cs_tui.db.csv_reader import FILE_COLUMN, CsvFile, CsvFileError, Problem, read_csv
+from cs_tui.db.derived import DERIVED_STALE
 from cs_tui.domain.rows import KINDS, ROW_KINDS, RowKind, problems_of
-
-if TYPE_CHECKING:
-    from cs_tui.db.core import BaseStore
 
 __all__ = [
     "DERIVED_STALE",
@@ -44,8 +43,6 @@ __all__ = [
     "import_csv",
 ]
 
-DERIVED_STALE = "derived_stale"
-"""Settings key set to "1" after an import changed data; the health/playbook code clears it."""
 PROBLEM_CAP = 50
 """How many problems a report lists before "... and N more problems"."""
 CHUNK = 5000

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from cs_tui.db.core import BaseStore, StoreError
 from cs_tui.domain.journey import AccountJourney, JourneyTemplate, evaluate, evaluate_accounts
-from cs_tui.domain.models import Account, ActivityKind, Barrier, BarrierKind, MilestoneTick
+from cs_tui.domain.models import Account, Barrier, BarrierKind, MilestoneTick
 
 JourneyScope = Literal["active", "first_year", "all"]
 """Which accounts a portfolio read covers: active at the as-of date (started, not churned),
@@ -78,7 +78,7 @@ class JourneyQueries(BaseStore):
                 "done_on = excluded.done_on, done_by = excluded.done_by",
                 [account_id, milestone_id, tick.done_on.isoformat(), done_by],
             )
-            self._log(
+            self.insert_activity(
                 conn, account_id, "milestone", done_on, done_by, f"Ticked: {title or milestone_id}"
             )
         return previous
@@ -105,7 +105,9 @@ class JourneyQueries(BaseStore):
                 "DELETE FROM milestones WHERE account_id = ? AND milestone_id = ?",
                 [account_id, milestone_id],
             )
-            self._log(conn, account_id, "milestone", on, by, f"Unticked: {title or milestone_id}")
+            self.insert_activity(
+                conn, account_id, "milestone", on, by, f"Unticked: {title or milestone_id}"
+            )
         return previous
 
     def _tick(
@@ -162,7 +164,7 @@ class JourneyQueries(BaseStore):
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [account_id, stage, kind, text, opened_on.isoformat(), created_by],
             )
-            self._log(
+            self.insert_activity(
                 conn, account_id, "barrier", opened_on, created_by, f"Barrier ({kind}): {text}"
             )
         return barrier.model_copy(update={"id": cur.lastrowid})
@@ -179,7 +181,7 @@ class JourneyQueries(BaseStore):
                 "UPDATE barriers SET resolved_on = ? WHERE id = ?",
                 [resolved_on.isoformat(), barrier_id],
             )
-            self._log(
+            self.insert_activity(
                 conn,
                 barrier.account_id,
                 "barrier",
@@ -198,7 +200,7 @@ class JourneyQueries(BaseStore):
         barrier = self._barrier_or_fail(barrier_id)
         with self.transaction() as conn:
             conn.execute("UPDATE barriers SET resolved_on = NULL WHERE id = ?", [barrier_id])
-            self._log(
+            self.insert_activity(
                 conn, barrier.account_id, "barrier", on, by, f"Barrier reopened: {barrier.text}"
             )
         return barrier.model_copy(update={"resolved_on": None})
@@ -212,7 +214,7 @@ class JourneyQueries(BaseStore):
         barrier = self._barrier_or_fail(barrier_id)
         with self.transaction() as conn:
             conn.execute("DELETE FROM barriers WHERE id = ?", [barrier_id])
-            self._log(
+            self.insert_activity(
                 conn, barrier.account_id, "barrier", on, by, f"Barrier removed: {barrier.text}"
             )
         return barrier
@@ -222,21 +224,6 @@ class JourneyQueries(BaseStore):
         if barrier is None:
             raise StoreError(f"no barrier with id {barrier_id}")
         return barrier
-
-    @staticmethod
-    def _log(
-        conn: sqlite3.Connection,
-        account_id: str,
-        kind: ActivityKind,
-        on: dt.date,
-        by: str,
-        text: str,
-    ) -> None:
-        """Record a change in the account's activity log, in the caller's transaction."""
-        conn.execute(
-            "INSERT INTO activities (account_id, kind, date, author, text) VALUES (?, ?, ?, ?, ?)",
-            [account_id, kind, on.isoformat(), by, text],
-        )
 
     # -- the portfolio ----------------------------------------------------------------------------
 

@@ -252,7 +252,14 @@ class PlaybookQueries(BaseStore):
             ).fetchone():
                 raise PlaybookStateError(f"{playbook.name} is already running for this account")
             [run_id] = self._insert_runs(conn, [start])
-            self._log(conn, account_id, as_of, by, f"Started {playbook.name}: {reason.strip()}")
+            self.insert_activity(
+                conn,
+                account_id,
+                "playbook",
+                as_of,
+                by,
+                f"Started {playbook.name}: {reason.strip()}",
+            )
         return run_id
 
     def _next_renewal(self, account_id: str) -> dt.date | None:
@@ -265,15 +272,6 @@ class PlaybookQueries(BaseStore):
         if row is None:
             raise ValueError(f"no account {account_id!r}")
         return _date(row[0])
-
-    def _log(
-        self, conn: sqlite3.Connection, account_id: str, on: dt.date, by: str, text: str
-    ) -> None:
-        conn.execute(
-            "INSERT INTO activities (account_id, kind, date, author, text) "
-            "VALUES (?, 'playbook', ?, ?, ?)",
-            [account_id, on.isoformat(), by, text],
-        )
 
     # -- ticking, closing, cancelling ---------------------------------------------------------
 
@@ -360,7 +358,14 @@ class PlaybookQueries(BaseStore):
                 "WHERE id = ?",
                 [as_of.isoformat(), reason, run_id],
             )
-            self._log(conn, row["account_id"], as_of, by, f"Cancelled {row['playbook']}: {reason}")
+            self.insert_activity(
+                conn,
+                row["account_id"],
+                "playbook",
+                as_of,
+                by,
+                f"Cancelled {row['playbook']}: {reason}",
+            )
 
     # -- reading ------------------------------------------------------------------------------
 

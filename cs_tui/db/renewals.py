@@ -303,13 +303,9 @@ class RenewalQueries(BaseStore):
         text = text.strip() or STEP_LABELS[step].capitalize()
         kind = STEP_ACTIVITY[step]
         with self.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO activities (account_id, kind, date, author, text) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [account_id, kind, _iso(date), author, text],
-            )
+            new_id = self.insert_activity(conn, account_id, kind, date, author, text)
         return Activity(
-            account_id=account_id, kind=kind, date=date, author=author, text=text, id=cur.lastrowid
+            account_id=account_id, kind=kind, date=date, author=author, text=text, id=new_id
         )
 
     def record_renewal_outcome(
@@ -365,10 +361,8 @@ class RenewalQueries(BaseStore):
                 [decided.outcome, decided.arr_renewed, decided.churn_reason, renewal_id],
             )
             text = outcome_text(renewal.arr_due, outcome)
-            cur = conn.execute(
-                "INSERT INTO activities (account_id, kind, date, author, text) "
-                "VALUES (?, 'renewal_outcome', ?, ?, ?)",
-                [renewal.account_id, _iso(decided_on), author, text],
+            new_id = self.insert_activity(
+                conn, renewal.account_id, "renewal_outcome", decided_on, author, text
             )
             activity = Activity(
                 account_id=renewal.account_id,
@@ -376,7 +370,7 @@ class RenewalQueries(BaseStore):
                 date=decided_on,
                 author=author,
                 text=text,
-                id=cur.lastrowid,
+                id=new_id,
             )
         return OutcomeRecorded(renewal=decided, next_renewal=next_renewal, activity=activity)
 

@@ -183,14 +183,16 @@ class PlaybooksScreen(SectionScreen):
     def on_mount(self) -> None:
         self.mine = bool(self.cs_app.settings.book_owner)
         self.query_one("#today-table", RecordTable).focus()
+        self.cs_app.derived_changed.subscribe(self, self._derived_changed)
         self.load()
 
     def on_screen_resume(self) -> None:
         self.load()
 
-    def refresh_playbooks(self) -> None:
-        """Re-read after the triggers started runs (the app calls this)."""
-        self.load()
+    def _derived_changed(self, what: str) -> None:
+        # The start-up evaluation may have started runs: read again.
+        if what == "playbooks":
+            self.load()
 
     # -- loading ----------------------------------------------------------------------------
 

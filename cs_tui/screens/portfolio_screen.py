@@ -184,7 +184,12 @@ class PortfolioScreen(SectionScreen):
         self.query_one("#health-distribution").border_title = "Scores (band edges 60, 80)"
         self.query_one("#health-activity").border_title = "Health against CSM activity"
         self.query_one("#portfolio-table", RecordTable).focus()
+        self.cs_app.derived_changed.subscribe(self, self._derived_changed)
         self.load()
+
+    def _derived_changed(self, what: str) -> None:
+        if what == "health":
+            self.load()
 
     def on_screen_resume(self) -> None:
         # Back from an account (a manual measure may have moved its score): read again.
@@ -195,8 +200,10 @@ class PortfolioScreen(SectionScreen):
 
     @work(thread=True, exclusive=True, group="portfolio", exit_on_error=False)
     def load(self) -> None:
-        """Read the stored health (fast: the first frame), then the sparklines, then make
-        sure the scores are current (once per session) and read again."""
+        """Read the stored health (fast: the first frame), then the sparklines.
+
+        The app recomputes health in the background at start-up and says so through
+        `derived_changed`; this screen then reads again."""
         store, as_of = self.store, self.cs_app.as_of
         records = store.portfolio_health(as_of)
         touches = store.touch_counts(as_of)
@@ -207,13 +214,6 @@ class PortfolioScreen(SectionScreen):
             self.app.call_from_thread(self.show_records, [dict(r) for r in records])
         self._add_trends(records)
         self.app.call_from_thread(self.show_records, records)
-        app = self.cs_app
-        if not store.readonly and not getattr(app, "health_recomputed", False):
-            from cs_tui.db.health import recompute_health
-
-            setattr(app, "health_recomputed", True)  # noqa: B010 - once per session
-            recompute_health(store, as_of, stale_days=app.settings.manual_measure_stale_days)
-            self.app.call_from_thread(self.load)
 
     def _add_trends(self, records: list[dict[str, Any]]) -> None:
         sparks = self.store.health_sparklines(self.cs_app.as_of, weeks=12)

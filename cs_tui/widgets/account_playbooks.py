@@ -130,11 +130,13 @@ class AccountPlaybooks(Vertical):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("", "Playbook / task", "Due", "Owner", "State")
+        self.cs_app.derived_changed.subscribe(self, self._derived_changed)
         self.load()
 
-    def refresh_playbooks(self) -> None:
-        """Re-read after the triggers started runs (the app calls this)."""
-        self.load()
+    def _derived_changed(self, what: str) -> None:
+        # The start-up evaluation may have started runs: read again.
+        if what == "playbooks":
+            self.load()
 
     @work(thread=True, exclusive=True, group="account-playbooks", exit_on_error=False)
     def load(self) -> None:

@@ -138,3 +138,15 @@ def test_accounts_filter_by_csm_and_read_one(store: Store) -> None:
     one = store.account("A1")
     assert one is not None and one.arr == 12_000
     assert store.account("zzz") is None
+
+
+def test_no_two_parts_of_the_store_define_the_same_method() -> None:
+    # Store composes one mixin per area: a name defined twice would silently shadow the other.
+    owners: dict[str, list[str]] = {}
+    for part in Store.__mro__[1:]:
+        if part is object:
+            continue
+        for name in vars(part):
+            if not name.startswith("__"):
+                owners.setdefault(name, []).append(part.__name__)
+    assert {n: o for n, o in owners.items() if len(o) > 1} == {}

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+
+from textual.app import App
+from textual.worker import WorkerFailed, WorkerState
 
 from cs_tui.app import CsApp
 from cs_tui.config import Settings
@@ -15,3 +19,16 @@ SIZE = (160, 48)
 def make_app(store: Store | None, *, settings: Settings | None = None) -> CsApp:
     """The app at the fixed as-of, with a stable path in the header (snapshots stay equal)."""
     return CsApp(store, as_of=AS_OF, settings=settings, db_path=Path("demo.db"))
+
+
+async def wait_for_workers(app: App[object]) -> None:
+    """Wait until no worker is pending or running.
+
+    A worker cancelled because a newer one of its exclusive group replaced it is normal (the
+    start-up refresh reloads screens); a worker that failed still fails the test.
+    """
+    while busy := [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]:
+        results = await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
+        for result in results:
+            if isinstance(result, WorkerFailed):
+                raise result

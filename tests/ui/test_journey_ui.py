@@ -17,7 +17,7 @@ from cs_tui.widgets.account_journey import AccountJourney
 from cs_tui.widgets.milestone_ribbon import MilestoneRibbon
 from cs_tui.widgets.record_table import RecordTable
 from tests.conftest import AS_OF
-from tests.ui.helpers import SIZE, make_app
+from tests.ui.helpers import SIZE, make_app, wait_for_workers
 
 COLUMNS = [
     "account_id", "name", "segment", "edition", "csm", "start_date", "mrr", "licensed_users",
@@ -47,7 +47,7 @@ def _seed(store: Store) -> None:
 
 
 async def _settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
+    await wait_for_workers(app)
     await pilot.pause()
 
 

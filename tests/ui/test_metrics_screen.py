@@ -10,7 +10,7 @@ from cs_tui.screens.metrics_screen import MetricsScreen
 from cs_tui.widgets.backtest_panel import BacktestPanel
 from cs_tui.widgets.metric_tile import MetricTile
 from cs_tui.widgets.weight_editor import WeightEditor
-from tests.ui.helpers import SIZE, make_app
+from tests.ui.helpers import SIZE, make_app, wait_for_workers
 
 # AS_OF is 2026-10-01: the window is 2025-10-02 to 2026-10-01.
 ACCOUNTS = [
@@ -64,7 +64,7 @@ def tile(app, key: str) -> MetricTile:
 
 
 async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
+    await wait_for_workers(app)
     await pilot.pause()
 
 

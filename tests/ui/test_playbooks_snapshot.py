@@ -7,7 +7,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from cs_tui.db.store import Store
-from tests.ui.helpers import SIZE, make_app
+from tests.ui.helpers import SIZE, make_app, wait_for_workers
 
 
 def test_today_on_the_demo_portfolio(snap_compare: Any, demo_store: Store) -> None:
@@ -16,7 +16,7 @@ def test_today_on_the_demo_portfolio(snap_compare: Any, demo_store: Store) -> No
     async def run_before(pilot: Pilot[None]) -> None:
         await pilot.press("4")
         for _ in range(3):  # the start-up evaluation, the load, and the reload it causes
-            await app.workers.wait_for_complete()
+            await wait_for_workers(app)
             await pilot.pause()
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
@@ -28,7 +28,7 @@ def test_open_runs_on_the_demo_portfolio(snap_compare: Any, demo_store: Store) -
     async def run_before(pilot: Pilot[None]) -> None:
         await pilot.press("4")
         for _ in range(3):
-            await app.workers.wait_for_complete()
+            await wait_for_workers(app)
             await pilot.pause()
         await pilot.press("r")
         await pilot.pause()

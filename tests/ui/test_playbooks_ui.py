@@ -20,7 +20,7 @@ from cs_tui.screens.start_playbook_modal import StartPlaybookModal
 from cs_tui.widgets.account_playbooks import AccountPlaybooks
 from cs_tui.widgets.record_table import RecordTable
 from tests.conftest import AS_OF, add_accounts
-from tests.ui.helpers import SIZE, make_app
+from tests.ui.helpers import SIZE, make_app, wait_for_workers
 
 D = dt.timedelta(days=1)
 ACCOUNTS = [
@@ -47,7 +47,7 @@ def seeded(store: Store) -> Store:
 async def settle(app: CsApp, pilot: Pilot[None]) -> None:
     """Let every worker (evaluation, loads, and the reloads they cause) finish."""
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app)
         await pilot.pause()
 
 

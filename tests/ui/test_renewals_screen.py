@@ -17,7 +17,7 @@ from cs_tui.screens.renewals_screen import RenewalsScreen
 from cs_tui.widgets.record_table import RecordTable
 from cs_tui.widgets.renewal_strip import RenewalStrip
 from tests.conftest import AS_OF, add_accounts
-from tests.ui.helpers import SIZE, make_app
+from tests.ui.helpers import SIZE, make_app, wait_for_workers
 
 ACCOUNTS = [
     ("R1", "Rising Co", "smb", "professional", "Ana Ruiz"),
@@ -49,7 +49,7 @@ def rstore(store: Store) -> Store:
 async def open_section(app: CsApp, pilot: Pilot[None]) -> RenewalsScreen:
     """Switch to the Renewals section and wait for its data."""
     await pilot.press("3")
-    await app.workers.wait_for_complete()
+    await wait_for_workers(app)
     await pilot.pause()
     screen = app.screen
     assert isinstance(screen, RenewalsScreen)
@@ -111,7 +111,7 @@ async def test_log_a_step_from_the_keyboard(rstore: Store) -> None:
         assert isinstance(modal, RenewalStepModal)
         assert modal.chosen == "proposal"  # the first step not done yet
         await pilot.press("down", "tab", *"sent v2", "ctrl+s")
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app)
         await pilot.pause()
         assert isinstance(app.screen, RenewalsScreen)
         [logged] = [a for a in rstore.activities("R1") if a.kind == "renewal_contract"]
@@ -141,7 +141,7 @@ async def test_record_renewed_higher_or_lower(rstore: Store, typed: str, kind: s
         await pilot.press("tab", *typed)
         assert kind in str(app.screen.query_one("#outcome-change", Static).content)
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app)
         await pilot.pause()
         assert isinstance(app.screen, RenewalsScreen)
         new_arr = 15_000.0 if kind == "expansion" else 9_000.0
@@ -177,7 +177,7 @@ async def test_record_churned_with_validation(rstore: Store) -> None:
         )
         assert rstore.count("activities") == 1  # only R1's conversation
         await pilot.press("tab", *"bought by a rival", "ctrl+s")
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app)
         await pilot.pause()
         assert isinstance(app.screen, RenewalsScreen)
         [renewal] = rstore.renewals("R3")

@@ -13,7 +13,7 @@ from cs_tui.screens.portfolio_screen import PortfolioScreen
 from cs_tui.screens.welcome_screen import WelcomeScreen
 from cs_tui.widgets.record_table import RecordTable
 from tests.conftest import add_accounts
-from tests.ui.helpers import SIZE, make_app
+from tests.ui.helpers import SIZE, make_app, wait_for_workers
 
 ACCOUNTS = [
     ("A1", "Acme Corp", "smb", "professional", "Ana Ruiz"),
@@ -42,7 +42,7 @@ async def test_filter_narrows_the_table_and_escape_clears(store: Store) -> None:
     add_accounts(store, ACCOUNTS)
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app)
         await pilot.pause()
         table = app.screen.query_one(RecordTable)
         assert table.row_count == 3
@@ -56,7 +56,7 @@ async def test_enter_opens_the_account_and_a_note_is_stored(store: Store) -> Non
     add_accounts(store, ACCOUNTS)
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app)
         await pilot.pause()
         await pilot.press(
             "down", "down", "enter"
@@ -66,7 +66,7 @@ async def test_enter_opens_the_account_and_a_note_is_stored(store: Store) -> Non
         await pilot.press("n")
         await pilot.press(*"[b]call[/b] went well")
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app)
         await pilot.pause()
         notes = store.activities("A2")
         assert [(n.kind, n.text, n.author) for n in notes] == [
@@ -83,7 +83,7 @@ async def test_markup_in_names_is_shown_literally(store: Store) -> None:
     add_accounts(store, ACCOUNTS)
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app)
         await pilot.pause()
         table = app.screen.query_one(RecordTable)
         row = table.row_of("A3")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from cs_tui.db.store import Store
-from tests.ui.helpers import SIZE, make_app
+from tests.ui.helpers import SIZE, make_app, wait_for_workers
 
 
 async def _settle(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
+    await wait_for_workers(pilot.app)
     await pilot.pause()
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from cs_tui.db.store import Store
-from tests.ui.helpers import SIZE, make_app
+from tests.ui.helpers import SIZE, make_app, wait_for_workers
 
 
 def test_metrics_section(snap_compare: Any, demo_store: Store) -> None:
     async def open_metrics(pilot: Any) -> None:
-        await pilot.app.workers.wait_for_complete()
+        await wait_for_workers(pilot.app)
         await pilot.pause()
         await pilot.press("5")
-        await pilot.app.workers.wait_for_complete()
+        await wait_for_workers(pilot.app)
         await pilot.pause()
 
     assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=open_metrics)
@@ -21,12 +21,12 @@ def test_metrics_section(snap_compare: Any, demo_store: Store) -> None:
 
 def test_metrics_section_filtered_with_a_what_if(snap_compare: Any, demo_store: Store) -> None:
     async def filter_and_try(pilot: Any) -> None:
-        await pilot.app.workers.wait_for_complete()
+        await wait_for_workers(pilot.app)
         await pilot.pause()
         await pilot.press("5")
-        await pilot.app.workers.wait_for_complete()
+        await wait_for_workers(pilot.app)
         await pilot.press("s", "w", "right", "right", "down", "left")
-        await pilot.app.workers.wait_for_complete()
+        await wait_for_workers(pilot.app)
         await pilot.pause()
 
     assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=filter_and_try)

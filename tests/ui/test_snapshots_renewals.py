@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from cs_tui.db.store import Store
-from tests.ui.helpers import SIZE, make_app
+from tests.ui.helpers import SIZE, make_app, wait_for_workers
 
 
 async def _open_renewals(pilot: Any, *keys: str) -> None:
-    await pilot.app.workers.wait_for_complete()
+    await wait_for_workers(pilot.app)
     await pilot.pause()
     pilot.app.switch_section("renewals")
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    await wait_for_workers(pilot.app)
     await pilot.pause()
     if keys:
         await pilot.press(*keys)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from cs_tui.db.store import Store
-from tests.ui.helpers import SIZE, make_app
+from tests.ui.helpers import SIZE, make_app, wait_for_workers
 
 
 def test_portfolio_section(snap_compare: Any, demo_store: Store) -> None:
     async def settle(pilot: Any) -> None:
-        await pilot.app.workers.wait_for_complete()
+        await wait_for_workers(pilot.app)
         await pilot.pause()
 
     assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=settle)
@@ -18,10 +18,10 @@ def test_portfolio_section(snap_compare: Any, demo_store: Store) -> None:
 
 def test_account_screen(snap_compare: Any, demo_store: Store) -> None:
     async def open_first(pilot: Any) -> None:
-        await pilot.app.workers.wait_for_complete()
+        await wait_for_workers(pilot.app)
         await pilot.pause()
         await pilot.press("enter")
-        await pilot.app.workers.wait_for_complete()
+        await wait_for_workers(pilot.app)
         await pilot.pause()
 
     assert snap_compare(make_app(demo_store), terminal_size=SIZE, run_before=open_first)
