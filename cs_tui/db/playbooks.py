@@ -252,7 +252,9 @@ class PlaybookQueries(BaseStore):
             ).fetchone():
                 raise PlaybookStateError(f"{playbook.name} is already running for this account")
             [run_id] = self._insert_runs(conn, [start])
-            self._log(conn, account_id, as_of, by, f"Started {playbook.name}: {reason.strip()}")
+            self._log_playbook(
+                conn, account_id, as_of, by, f"Started {playbook.name}: {reason.strip()}"
+            )
         return run_id
 
     def _next_renewal(self, account_id: str) -> dt.date | None:
@@ -266,7 +268,7 @@ class PlaybookQueries(BaseStore):
             raise ValueError(f"no account {account_id!r}")
         return _date(row[0])
 
-    def _log(
+    def _log_playbook(
         self, conn: sqlite3.Connection, account_id: str, on: dt.date, by: str, text: str
     ) -> None:
         conn.execute(
@@ -360,7 +362,9 @@ class PlaybookQueries(BaseStore):
                 "WHERE id = ?",
                 [as_of.isoformat(), reason, run_id],
             )
-            self._log(conn, row["account_id"], as_of, by, f"Cancelled {row['playbook']}: {reason}")
+            self._log_playbook(
+                conn, row["account_id"], as_of, by, f"Cancelled {row['playbook']}: {reason}"
+            )
 
     # -- reading ------------------------------------------------------------------------------
 
