@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from cs_tui import config
-from cs_tui.cli_cmds import exporting, health, importing, journey, metrics, renewals
+from cs_tui.cli_cmds import exporting, health, importing, journey, metrics, playbooks, renewals
 from cs_tui.cli_common import (
     UserError,
     as_of_option,
@@ -158,6 +158,7 @@ for command in (
     renewals.renewals,
     metrics.metrics,
     metrics.backtest,
+    playbooks.playbooks,
 ):
     cli.add_command(command)
 cli.add_command(exporting.export)
