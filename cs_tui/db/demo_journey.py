@@ -112,7 +112,8 @@ def make_journey(plan: Plan, seed: int) -> tuple[list[Row], list[Row]]:
             if profile == ON_TRACK and v[k] < 0.1:
                 target = start + m.due_day + 1 + int(u[k] * 9)
             elif profile != ON_TRACK:
-                if v[k] < 0.2:  # skipped: still open, and overdue once its week has passed
+                recent = -35 <= start + m.due_day < 0
+                if profile == BEHIND and recent and v[k] < 0.5:  # due lately, still open
                     pending.append(m)
                     continue
                 target = late

@@ -247,10 +247,11 @@ def make_plan(n: int, seed: int, as_of: dt.date) -> Plan:
     idx = np.flatnonzero(new)
     story[idx] = quota(rng, len(idx), NEW_STORIES, RAMPING)
 
-    # Ages: new accounts 0-350 days; established ones a year and more, most a few years.
+    # Ages: new accounts 0-350 days (stalled ones are early in onboarding, 3-22 weeks);
+    # established ones a year and more, most a few years.
     age = np.where(
         new,
-        rng.integers(0, 351, n),
+        np.where(story == STALLED, rng.integers(21, 155, n), rng.integers(0, 351, n)),
         366 + np.minimum(rng.exponential(700.0, n), 2600).astype(np.int64),
     )
     # A few open renewals are overdue by some days: their anniversary just passed.

@@ -366,6 +366,9 @@ def test_new_accounts_walk_the_critical_path_some_behind(demo_store: Store) -> N
             and (a.account_id, m.id) not in ticked
         ]
         behind += bool(overdue)
-    assert 0.1 * len(new) <= behind <= 0.6 * len(new)
+        # Behind means weeks, not a whole year: no milestone is half a year overdue.
+        for m in overdue:
+            assert (AS_OF - a.start_date).days - m.due_day < 26 * 7, (a.name, m.id)
+    assert 0.1 * len(new) <= behind <= 0.45 * len(new)
     assert one(demo_store, "SELECT count(*) FROM barriers WHERE resolved_on IS NULL") > 0
     assert one(demo_store, "SELECT count(*) FROM barriers WHERE resolved_on IS NOT NULL") > 0
