@@ -94,8 +94,11 @@ class CsApp(App[None]):
         settings: Settings | None = None,
         db_path: Path | None = None,
         catch_errors: bool = False,
+        refresh_on_start: bool = True,
     ) -> None:
         super().__init__()
+        self.refresh_on_start = refresh_on_start
+        """Recompute health and run the playbook triggers in the background at start-up."""
         self.catch_errors = catch_errors
         """Show a failure in a handler as an error panel instead of exiting (the CLI sets it;
         tests leave it off so that failures fail the test)."""
@@ -124,7 +127,8 @@ class CsApp(App[None]):
             self.push_screen(WelcomeScreen(str(self.db_path)))
         else:
             self.switch_mode("portfolio")
-            self.refresh_derived()
+            if self.refresh_on_start:
+                self.refresh_derived()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_section" and self.store is None:

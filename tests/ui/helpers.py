@@ -16,9 +16,17 @@ from tests.conftest import AS_OF
 SIZE = (160, 48)
 
 
-def make_app(store: Store | None, *, settings: Settings | None = None) -> CsApp:
-    """The app at the fixed as-of, with a stable path in the header (snapshots stay equal)."""
-    return CsApp(store, as_of=AS_OF, settings=settings, db_path=Path("demo.db"))
+def make_app(
+    store: Store | None, *, settings: Settings | None = None, refresh: bool = False
+) -> CsApp:
+    """The app at the fixed as-of, with a stable path in the header (snapshots stay equal).
+
+    The start-up refresh of health and playbooks is off unless `refresh`: the demo fixture is
+    already current at AS_OF, and hand-built stores keep exactly what a test put in them.
+    """
+    return CsApp(
+        store, as_of=AS_OF, settings=settings, db_path=Path("demo.db"), refresh_on_start=refresh
+    )
 
 
 async def wait_for_workers(app: App[object]) -> None:

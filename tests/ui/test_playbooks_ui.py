@@ -121,7 +121,7 @@ async def test_enter_opens_the_account_of_the_task(seeded: Store) -> None:
 
 
 async def test_runs_view_shows_progress_and_filters_by_playbook_and_owner(seeded: Store) -> None:
-    app = make_app(seeded)
+    app = make_app(seeded, refresh=True)  # the start-up evaluation starts Bo Li's runs
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4")
         await settle(app, pilot)
@@ -220,7 +220,7 @@ async def test_startup_evaluation_starts_runs(store: Store) -> None:
         ["ticket_id", "account_id", "opened_at", "priority"],
         [(f"T{i}", "A2", (AS_OF - i * D).isoformat(), "high") for i in range(4)],
     )
-    app = make_app(store)
+    app = make_app(store, refresh=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         [run] = [r for r in store.playbook_runs(account_id="A2") if r.playbook == "support-tickets"]

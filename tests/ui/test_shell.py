@@ -58,9 +58,10 @@ async def test_enter_opens_the_account_and_a_note_is_stored(store: Store) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_workers(app)
         await pilot.pause()
-        await pilot.press(
-            "down", "down", "enter"
-        )  # sorted by name: [bold red]Initech, Acme, Globex
+        table = app.screen.query_one("#portfolio-table", RecordTable)
+        row = table.row_of("A2")
+        assert row is not None
+        await pilot.press(*["down"] * row, "enter")
         assert isinstance(app.screen, AccountScreen)
         assert app.screen.account_id == "A2"
         await pilot.press("n")
