@@ -712,10 +712,14 @@ def recompute_health(
         ]
         settings = f"{model.fingerprint()}:{stale_days}"
         stored = (store.get_setting(FINGERPRINT_KEY) or "").split("|")
+        data: str | None = None
         if history != "all" and len(stored) == 3 and stored[1] == settings:
             # Same model: has the data up to the last stored week-end changed since?
             until = dt.date.fromisoformat(stored[0])
-            same = store.health_data_fingerprint(model, until) == stored[2]
+            check = store.health_data_fingerprint(model, until)
+            same = check == stored[2]
+            if weeks and until == weeks[-1]:
+                data = check
         else:
             same = False
         if same:
@@ -730,7 +734,8 @@ def recompute_health(
             _history(store, model, todo, stale_days, report)
             weeks_done = len(todo)
         if weeks:
-            data = store.health_data_fingerprint(model, weeks[-1])
+            if data is None or todo:
+                data = store.health_data_fingerprint(model, weeks[-1])
             store.set_setting(FINGERPRINT_KEY, f"{weeks[-1].isoformat()}|{settings}|{data}")
     report("Done", 1.0)
     return RecomputeSummary(
