@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
     from cs_tui.domain.health import HealthInputs, HealthResult
 
+CURRENT_KEY = "health.current"
+"""Settings-table key: the as-of date of the latest full recompute (its rows may be off a
+week-end; the next recompute at another date replaces them)."""
 FINGERPRINT_KEY = "health.fingerprint"
 """Settings-table key: the model and data the stored history was computed from."""
 
@@ -695,11 +698,17 @@ def recompute_health(
     result = compute_health(model, inputs, dates, stale_days=stale_days)
     current = result.scores[result.scores["as_of"] == as_of]
     with store.transaction() as conn:
-        # Only the latest computation keeps a row off a week-end.
+        # Only the latest computation keeps a row off a week-end: drop the previous one
+        # (only rows this function wrote; snapshots from elsewhere are left alone).
         if account_ids is None:
+            previous = store.get_setting(CURRENT_KEY)
+            if previous and previous != as_of.isoformat():
+                if dt.date.fromisoformat(previous).weekday() != 6:
+                    conn.execute("DELETE FROM health_snapshots WHERE week = ?", [previous])
             conn.execute(
-                "DELETE FROM health_snapshots WHERE strftime('%w', week) != '0' AND week != ?",
-                [as_of.isoformat()],
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [CURRENT_KEY, as_of.isoformat()],
             )
         store.write_health_snapshots(current)
     weeks_done = 0
@@ -712,10 +721,14 @@ def recompute_health(
         ]
         settings = f"{model.fingerprint()}:{stale_days}"
         stored = (store.get_setting(FINGERPRINT_KEY) or "").split("|")
+        data: str | None = None
         if history != "all" and len(stored) == 3 and stored[1] == settings:
             # Same model: has the data up to the last stored week-end changed since?
             until = dt.date.fromisoformat(stored[0])
-            same = store.health_data_fingerprint(model, until) == stored[2]
+            check = store.health_data_fingerprint(model, until)
+            same = check == stored[2]
+            if weeks and until == weeks[-1]:
+                data = check
         else:
             same = False
         if same:
@@ -730,7 +743,8 @@ def recompute_health(
             _history(store, model, todo, stale_days, report)
             weeks_done = len(todo)
         if weeks:
-            data = store.health_data_fingerprint(model, weeks[-1])
+            if data is None or todo:
+                data = store.health_data_fingerprint(model, weeks[-1])
             store.set_setting(FINGERPRINT_KEY, f"{weeks[-1].isoformat()}|{settings}|{data}")
     report("Done", 1.0)
     return RecomputeSummary(

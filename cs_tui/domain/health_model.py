@@ -270,6 +270,15 @@ def load_health_model() -> HealthModel:
     return load_template("health.toml", HealthModel)
 
 
+def builtin_health_model() -> HealthModel:
+    """The health model shipped with cs-tui (ignoring any user copy)."""
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("cs_tui.templates").joinpath("health.toml").read_text(encoding="utf-8")
+    return HealthModel.model_validate(tomllib.loads(text))
+
+
 def validate_manual_value(model: HealthModel, measure_id: str, value: float) -> Measure:
     """Check that `value` may be set for manual measure `measure_id`.
 

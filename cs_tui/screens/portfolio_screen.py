@@ -205,7 +205,8 @@ class PortfolioScreen(SectionScreen):
         The app recomputes health in the background at start-up and says so through
         `derived_changed`; this screen then reads again."""
         store, as_of = self.store, self.cs_app.as_of
-        records = store.portfolio_health(as_of)
+        # By name first: the table's sort is stable, so equal scores stay in name order.
+        records = sorted(store.portfolio_health(as_of), key=lambda r: str(r["name"]).casefold())
         touches = store.touch_counts(as_of)
         for r in records:
             r["touches"] = touches.get(r["account_id"], 0)

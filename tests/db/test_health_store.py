@@ -148,12 +148,18 @@ def test_history_is_computed_once_and_redone_when_the_past_changes(store: Store)
 
 def test_a_new_day_moves_the_current_row_and_adds_the_week_end(store: Store) -> None:
     fill(store)
+    store.insert_many(  # a snapshot from elsewhere (an import, a test), off a week-end
+        "health_snapshots",
+        ["account_id", "week", "score", "band"],
+        [("A1", "2026-06-01", 55.0, "red")],
+    )
     recompute_health(store, AS_OF, history="auto", stale_days=90)  # 2026-10-01, a Thursday
     later = AS_OF + dt.timedelta(days=4)  # Monday: Sunday 2026-10-04 is now a week-end
     summary = recompute_health(store, later, history="auto", stale_days=90)
     assert summary.weeks == 1
     weeks = store.health_weeks()
     assert AS_OF not in weeks and dt.date(2026, 10, 4) in weeks and weeks[-1] == later
+    assert dt.date(2026, 6, 1) in weeks  # left alone
     assert store.latest_health_week(AS_OF) == dt.date(2026, 9, 27)
     spark = store.health_sparklines(later, weeks=12)
     assert (
