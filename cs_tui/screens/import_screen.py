@@ -1,7 +1,9 @@
 """ImportScreen: check a CSV export (every problem listed, nothing written), then import it.
 
 Reached from the command palette ("Import a CSV file"). It is a mode of its own, so that after
-an import every section can be rebuilt from the database before it is shown again.
+an import every section can be rebuilt from the database before it is shown again. After an
+import that changed data, health is recomputed in the same worker (clearing `derived_stale`)
+and the playbook triggers are evaluated.
 Checking and importing run in a worker thread with a progress bar; the report is the same as
 `cs-tui import` prints: `FILE:LINE: column: message`, or the counts.
 """
@@ -216,7 +218,32 @@ class ImportScreen(SectionScreen):
         except StoreError as error:
             self.app.call_from_thread(self.failed, str(error))
             return
+        if result.ok and not result.dry_run and result.changed:
+            self.app.call_from_thread(self.show_status, f"Imported {typed}; recomputing health…")
+            self.refresh_health(bar)
         self.app.call_from_thread(self.finished, result, kind, typed)
+
+    def refresh_health(self, bar: ProgressBar) -> None:
+        """Bring health up to date after an import (in the worker) and clear the stale mark."""
+        from cs_tui.config import ConfigError
+        from cs_tui.db.health import recompute_health
+        from cs_tui.db.importers import DERIVED_STALE
+
+        def progress(_stage: str, fraction: float) -> None:
+            self.app.call_from_thread(bar.update, total=1.0, progress=fraction)
+
+        app = self.cs_app
+        try:
+            recompute_health(
+                self.store,
+                app.as_of,
+                stale_days=app.settings.manual_measure_stale_days,
+                progress=progress,
+            )
+        except ConfigError as error:  # a broken health.toml: the import itself stands
+            self.app.call_from_thread(self.notify, str(error), title="Health not recomputed")
+            return
+        self.store.set_setting(DERIVED_STALE, "0")
 
     def failed(self, message: str) -> None:
         """The database refused the import (read-only, locked...)."""
@@ -248,6 +275,7 @@ class ImportScreen(SectionScreen):
         self.show_status(f"Imported {typed}.")
         self.notify(literal_str(result.summary()), title="Imported", markup=False)
         self.cs_app.reset_sections()
+        self.cs_app.evaluate_playbooks()  # triggers may fire on the new data
 
     def show_status(self, text: str) -> None:
         """Say what is happening (user text shown literally)."""
