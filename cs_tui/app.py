@@ -15,12 +15,13 @@ from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from cs_tui import config
-from cs_tui.commands import AccountCommands, SectionCommands
+from cs_tui.commands import AccountCommands, ImportCommands, SectionCommands
 from cs_tui.config import Settings
 from cs_tui.db.store import Store
 from cs_tui.screens.account_screen import AccountScreen
 from cs_tui.screens.error_modal import ErrorModal
 from cs_tui.screens.help_screen import HelpScreen
+from cs_tui.screens.import_screen import ImportScreen
 from cs_tui.screens.journey_screen import JourneyScreen
 from cs_tui.screens.metrics_screen import MetricsScreen
 from cs_tui.screens.playbooks_screen import PlaybooksScreen
@@ -31,6 +32,9 @@ from cs_tui.screens.start_playbook_modal import StartPlaybookModal
 from cs_tui.screens.welcome_screen import WelcomeScreen
 from cs_tui.widgets.account_playbooks import AccountPlaybooks
 from cs_tui.widgets.record_table import RecordTable
+
+IMPORT_MODE = "import"
+"""The import screen's own mode: while it shows, every section can be rebuilt."""
 
 
 class CsApp(App[None]):
@@ -44,8 +48,9 @@ class CsApp(App[None]):
         "renewals": RenewalsScreen,
         "playbooks": PlaybooksScreen,
         "metrics": MetricsScreen,
+        IMPORT_MODE: ImportScreen,
     }
-    COMMANDS: ClassVar = App.COMMANDS | {AccountCommands, SectionCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {AccountCommands, SectionCommands, ImportCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "1",
@@ -145,6 +150,33 @@ class CsApp(App[None]):
         """Show section `mode` (from a key or the command palette)."""
         if self.store is not None:
             self.switch_mode(mode)
+
+    def open_import(self, kind: str | None = None) -> None:
+        """Show the import screen (from the command palette), with `kind` chosen if given."""
+        if self.store is None or self.store.readonly:
+            self.notify("No writable database is open: nothing can be imported.", severity="error")
+            return
+        if self.current_mode != IMPORT_MODE:
+            self._before_import = self.current_mode
+        self.switch_mode(IMPORT_MODE)
+        if kind is not None:
+            self.call_after_refresh(self._choose_import_kind, kind)
+
+    def _choose_import_kind(self, kind: str) -> None:
+        if isinstance(self.screen, ImportScreen):
+            self.screen.choose(kind)
+
+    def leave_import(self) -> None:
+        """Back from the import screen to the section shown before it."""
+        self.switch_mode(getattr(self, "_before_import", "portfolio"))
+
+    def reset_sections(self) -> None:
+        """Forget every section's screens (after an import): each reads the database afresh
+        when next shown. Called from the import screen, whose mode is not a section."""
+        for mode, screen in self.MODES.items():
+            if mode != self.current_mode:
+                self.remove_mode(mode)
+                self.add_mode(mode, screen)
 
     def open_account(self, account_id: str) -> None:
         """Open the account screen for `account_id` on top of the current section."""

@@ -71,3 +71,31 @@ class SectionCommands(Provider):
                     partial(app.switch_section, mode),
                     help=SECTIONS[mode],
                 )
+
+
+class ImportCommands(Provider):
+    """Import a CSV file: one hit for the screen, one per kind (which preselects it)."""
+
+    def _hits(self) -> list[tuple[str, str | None, str]]:
+        from cs_tui.domain.rows import KINDS
+
+        hits: list[tuple[str, str | None, str]] = [
+            ("Import a CSV file", None, "Check a CSV export, then import it: all rows or none")
+        ]
+        hits += [(f"Import {kind} (CSV)", kind, f"Import a CSV export of {kind}") for kind in KINDS]
+        return hits
+
+    async def discover(self) -> Hits:
+        app = cast("CsApp", self.app)
+        text, kind, help_text = self._hits()[0]
+        yield DiscoveryHit(text, partial(app.open_import, kind), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        app = cast("CsApp", self.app)
+        for text, kind, help_text in self._hits():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(
+                    score, matcher.highlight(text), partial(app.open_import, kind), help=help_text
+                )

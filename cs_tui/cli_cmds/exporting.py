@@ -28,11 +28,15 @@ def _out_option(fn: F) -> F:
     )(fn)
 
 
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 def _write_out(out: Path, text: str, what: str) -> None:
     from cs_tui.db.export import ExportError, write_text
 
     if str(out) == "-":
-        if sys.stdout.isatty():  # shown, not saved: no escape sequence reaches the terminal
+        if _stdout_is_terminal():  # shown, not saved: no escape sequence reaches the terminal
             from cs_tui.widgets.literal import literal_str
 
             text = literal_str(text)

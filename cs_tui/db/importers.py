@@ -94,11 +94,12 @@ class ImportResult:
             return f"{self.kind}: {self.problem_count} {noun} in {self.file}; nothing imported"
         verb = "would be " if self.dry_run else ""
         text = (
-            f"{self.kind}: {self.rows} rows: {self.inserted} {verb}inserted, "
+            f"{self.kind}: {self.rows} row{'' if self.rows == 1 else 's'}: "
+            f"{self.inserted} {verb}inserted, "
             f"{self.updated} {verb}updated, {self.unchanged} unchanged"
         )
         if self.staff_created:
-            text += f"; {self.staff_created} new CSM(s) added to staff"
+            text += f"; {self.staff_created} new CSM(s) {verb}added to staff"
         return text
 
 
@@ -216,6 +217,17 @@ def import_csv(
     for column in missing:
         problems.add(csv_file.header_line, column, "required column is missing from the header")
     if missing:
+        fits = [
+            other.kind
+            for other in ROW_KINDS.values()
+            if other.kind != kind and all(c in csv_file.header for c in other.required)
+        ]
+        if fits:
+            problems.add(
+                csv_file.header_line,
+                FILE_COLUMN,
+                f"the header has every column of {' and '.join(fits)}: is that the kind?",
+            )
         return _finish(result, problems, csv_file)
 
     plan = _plan(spec, csv_file.header)

@@ -7,7 +7,8 @@ import tomllib
 from typing import TYPE_CHECKING, Any
 
 from cs_tui import config
-from cs_tui.domain.models import Barrier, HealthSnapshot
+from cs_tui.domain.health_model import HealthCard
+from cs_tui.domain.models import Barrier
 from cs_tui.domain.qbr import PlanItem, QbrFacts, UsageWindow
 
 if TYPE_CHECKING:
@@ -38,16 +39,25 @@ def usage_window(store: Store, account_id: str, end: dt.date, days: int) -> Usag
     return UsageWindow(end=end, days=days, rows=int(row[0]), **values)
 
 
-def health_history(store: Store, account_id: str, as_of: dt.date) -> list[HealthSnapshot]:
-    """The account's weekly health snapshots of the last quarter up to as-of, oldest first."""
-    since = as_of - dt.timedelta(weeks=HEALTH_WEEKS)
-    rows = store.models(
-        HealthSnapshot,
-        "SELECT * FROM health_snapshots WHERE account_id = ? AND week > ? AND week <= ? "
-        "ORDER BY week",
-        [account_id, since.isoformat(), as_of.isoformat()],
-    )
-    return rows
+def health_trend(store: Store, account_id: str, as_of: dt.date) -> list[tuple[dt.date, float]]:
+    """The account's stored weekly health scores of the last quarter, oldest first."""
+    return [
+        (week, score)
+        for week, score, _band in store.account_health_history(account_id, as_of, HEALTH_WEEKS)
+    ]
+
+
+def health_card(store: Store, account_id: str, as_of: dt.date) -> tuple[HealthCard | None, str]:
+    """The account's health computed afresh at as-of, or None and why not."""
+    from cs_tui.db.health import account_health_card
+    from cs_tui.domain.health_model import load_health_model
+
+    try:
+        model = load_health_model()
+        stale = config.load_settings().manual_measure_stale_days
+    except config.ConfigError as exc:
+        return None, f"Health not computed: {exc}"
+    return account_health_card(store, account_id, as_of, model=model, stale_days=stale), ""
 
 
 def success_plan(store: Store, account_id: str, edition: str) -> list[PlanItem]:
@@ -87,18 +97,15 @@ def qbr_facts(store: Store, account_id: str, as_of: dt.date) -> QbrFacts | None:
     barriers = store.models(
         Barrier, "SELECT * FROM barriers WHERE account_id = ? ORDER BY opened_on", [account_id]
     )
-    health = health_history(store, account_id, as_of)
-    notes: list[str] = []
-    if store.get_setting("derived_stale") == "1":
-        notes.append(
-            "Data was imported after health was last computed: health figures may be out of date."
-        )
+    health, why = health_card(store, account_id, as_of)
+    notes = [why] if why else []
     before_end = as_of - dt.timedelta(days=USAGE_DAYS)
     return QbrFacts(
         account=account,
         as_of=as_of,
         contacts=store.contacts(account_id),
         health=health,
+        health_trend=health_trend(store, account_id, as_of),
         usage_recent=usage_window(store, account_id, as_of, USAGE_DAYS),
         usage_before=usage_window(store, account_id, before_end, USAGE_DAYS),
         tickets=store.tickets(account_id),

@@ -12,12 +12,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from cs_tui.domain.health_model import HealthCard
 from cs_tui.domain.models import (
     Account,
     Activity,
     Barrier,
     Contact,
-    HealthSnapshot,
     Renewal,
     SurveyResponse,
     Ticket,
@@ -97,8 +97,10 @@ class QbrFacts:
     account: Account
     as_of: dt.date
     contacts: Sequence[Contact] = ()
-    health: Sequence[HealthSnapshot] = ()
-    """Weekly snapshots up to as-of, oldest first (empty: health not computed yet)."""
+    health: HealthCard | None = None
+    """The health computed at as-of (None: not computed, e.g. the health model is missing)."""
+    health_trend: Sequence[tuple[dt.date, float]] = ()
+    """Stored weekly scores (week, score) up to as-of, oldest first."""
     usage_recent: UsageWindow | None = None
     usage_before: UsageWindow | None = None
     tickets: Sequence[Ticket] = ()
@@ -172,7 +174,7 @@ def utilisation(facts: QbrFacts) -> float | None:
 def expansion_signals(facts: QbrFacts) -> list[tuple[str, bool | None, str]]:
     """DOMAIN.md's upsell triggers: (signal, met? (None: unknown), evidence)."""
     as_of = facts.as_of
-    latest = facts.health[-1] if facts.health else None
+    score = facts.health.score if facts.health is not None else None
     used = utilisation(facts)
     sponsors = [c for c in facts.contacts if c.role == "executive_sponsor"]
     exec_touch = [
@@ -189,8 +191,8 @@ def expansion_signals(facts: QbrFacts) -> list[tuple[str, bool | None, str]]:
     return [
         (
             "Health above 80",
-            None if latest is None else latest.score > GREEN,
-            "health not computed yet" if latest is None else f"score {latest.score:.0f}",
+            None if score is None else score > GREEN,
+            "health not computed" if score is None else f"score {score:.0f}",
         ),
         (
             "High adoption (licences 90%+ used)",
@@ -225,26 +227,34 @@ def _mark(met: bool | None) -> str:
 def _summary(facts: QbrFacts) -> list[str]:
     account, as_of = facts.account, facts.as_of
     lines: list[str] = []
-    if facts.health:
-        latest = facts.health[-1]
-        start = facts.health[0]
-        trend = latest.score - start.score
-        weeks = max((latest.week - start.week).days // 7, 0)
-        lines.append(
-            f"- **Health:** {latest.score:.0f} ({band(latest.score)}) in the week of "
-            f"{latest.week}; {'+' if trend >= 0 else ''}{trend:.0f} over {weeks} weeks "
-            f"(from {start.score:.0f})."
+    card = facts.health
+    if card is not None and card.score is not None:
+        change = (
+            ""
+            if card.change_30d is None
+            else f", {'+' if card.change_30d >= 0 else ''}{card.change_30d:.0f} in 30 days"
         )
+        _, _, why = card.headline.partition(": ")  # e.g. "no usage in 30 days, capped at 40"
         lines.append(
-            f"  - Engagement {latest.engagement:.0f}, product {latest.product:.0f}, "
-            f"relationship {latest.relationship:.0f}, business {latest.business:.0f}."
+            f"- **Health:** {card.score:.0f} ({card.band or band(card.score)}){change}"
+            + (f"; {md(why)}." if why else ".")
         )
-        recent = ", ".join(f"{h.score:.0f}" for h in facts.health[-8:])
-        lines.append(f"  - Weekly scores, oldest first: {recent}.")
+        lines += [f"  - {md(c.explanation)} (weight {c.weight:.0f}%)" for c in card.categories]
+        if facts.health_trend:
+            first_week, first = facts.health_trend[0]
+            recent = ", ".join(f"{score:.0f}" for _, score in facts.health_trend[-8:])
+            lines.append(
+                f"  - Trend: {first:.0f} in the week of {first_week} -> {card.score:.0f} now; "
+                f"weekly scores, oldest first: {recent}."
+            )
+        else:
+            lines.append("  - Trend: no weekly history stored yet.")
+    elif card is not None:
+        lines.append(f"- **Health:** not scored ({md(card.headline)}).")
     else:
         lines.append(
-            "- **Health: not computed yet.** This database holds no health snapshots for the "
-            "account; open the workstation (or run the health refresh) and export again."
+            "- **Health: not computed.** The health model could not be used; "
+            "see the note above, fix it and export again."
         )
     renewal_date, arr_due = next_renewal(facts)
     if renewal_date is None:
@@ -266,8 +276,14 @@ def _summary(facts: QbrFacts) -> list[str]:
 
 def _objectives(facts: QbrFacts) -> list[str]:
     lines: list[str] = []
-    if facts.plan:
-        done = [p for p in facts.plan if p.done_on is not None and p.done_on <= facts.as_of]
+    done = [p for p in facts.plan if p.done_on is not None and p.done_on <= facts.as_of]
+    age_days = (facts.as_of - facts.account.start_date).days
+    if facts.plan and not done and age_days > 364:
+        lines.append(
+            "- **Success plan:** a customer for more than a year; no critical-path milestone "
+            "was recorded, so progress is reviewed against the goals set at the meeting."
+        )
+    elif facts.plan:
         lines.append(
             f"- **Success-plan progress:** {len(done)} of {len(facts.plan)} critical-path "
             f"milestones done ({len(done) / len(facts.plan) * 100:.0f}%)."
@@ -303,6 +319,11 @@ def _usage(facts: QbrFacts) -> list[str]:
         def was(name: str) -> float | None:
             return None if prior is None else getattr(prior, name)
 
+        if now.rows < now.days:
+            lines.append(
+                f"- Usage recorded on {now.rows} of the last {now.days} days; averages are "
+                "over those days."
+            )
         lines.append(
             f"- **Active users vs licences:** {_num(now.active_users)} a day on average, "
             f"{_pct(utilisation(facts))} of {facts.account.licensed_users} licences"

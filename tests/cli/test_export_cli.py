@@ -74,3 +74,14 @@ def test_csv_to_a_file_keeps_values_exactly(db: Path, tmp_path: Path) -> None:
         "status,churned_on"
     )
     assert "A002,[bold red]Globex[/bold red],mid-market,professional," in accounts
+
+
+def test_csv_shown_on_a_terminal_has_escapes_made_visible(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cs_tui.cli_cmds import exporting
+
+    monkeypatch.setattr(exporting, "_stdout_is_terminal", lambda: True)
+    shown = run("export", "surveys", "--db", db).stdout
+    assert "Screen went blank: ␛[2J after export" in shown
+    assert "\x1b" not in shown

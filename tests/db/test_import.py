@@ -440,3 +440,12 @@ def test_the_foreign_key_pragma_is_restored(store: Store) -> None:
         store.insert_many(
             "tickets", ["ticket_id", "account_id", "opened_at"], [("x", "nope", "2026-01-01")]
         )
+
+
+def test_a_file_of_another_kind_says_which_kind_it_fits(loaded: Store) -> None:
+    result = import_csv(loaded, "tickets", VALID / "accounts.csv", shown="a.csv")
+    assert result.problem_lines() == [
+        "a.csv:1: ticket_id: required column is missing from the header",
+        "a.csv:1: opened_at: required column is missing from the header",
+        "a.csv:1: (file): the header has every column of accounts: is that the kind?",
+    ]

@@ -8,12 +8,12 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cs_tui.domain.health_model import CategoryLine, HealthCard
 from cs_tui.domain.models import (
     Account,
     Activity,
     Barrier,
     Contact,
-    HealthSnapshot,
     Renewal,
     SurveyResponse,
     Ticket,
@@ -145,34 +145,46 @@ def test_the_sections_follow_the_60_minute_agenda() -> None:
     assert text.rstrip().endswith("- [ ] Send pre-read")
 
 
-def test_without_health_snapshots_the_summary_says_health_is_not_computed() -> None:
+def test_without_health_the_summary_says_health_is_not_computed() -> None:
     summary = section(render_qbr(facts()), 1)
-    assert "**Health: not computed yet.**" in summary
+    assert "**Health: not computed.**" in summary
     assert "Renewal:** 2026-11-15 (in 45 days), $38,400 ARR due" in summary
 
 
-def test_health_score_band_and_trend_from_snapshots() -> None:
-    weeks = [dt.date(2026, 7, 6) + dt.timedelta(weeks=i) for i in range(12)]
-    snaps = [
-        HealthSnapshot(
-            account_id="A002",
-            week=w,
-            score=62.0 + 2 * i,
-            engagement=70.0,
-            product=60.0,
-            relationship=80.0,
-            business=50.0,
-        )  # fmt: skip
-        for i, w in enumerate(weeks)
-    ]
-    text = render_qbr(facts(health=snaps))
-    summary = section(text, 1)
-    assert (
-        "**Health:** 84 (green) in the week of 2026-09-21; +22 over 11 weeks (from 62)." in summary
+def card(score: float = 84.0, headline: str = "Health 84 (green)") -> HealthCard:
+    return HealthCard(
+        account_id="A002",
+        as_of=AS_OF,
+        score=score,
+        band="green",
+        change_30d=-3.0,
+        no_usage=False,
+        headline=headline,
+        categories=[
+            CategoryLine("engagement", "Engagement", 40.0, 90.0, "Engagement 90: logins up 5%"),
+            CategoryLine("business", "Business", 10.0, None, "Business: no data [x](y)"),
+        ],
+        measures=[],
     )
-    assert "Engagement 70, product 60, relationship 80, business 50." in summary
-    roadmap = section(text, 5)
-    assert "| Health above 80 | yes | score 84 |" in roadmap
+
+
+def test_health_score_band_categories_and_trend() -> None:
+    weeks = [dt.date(2026, 7, 5) + dt.timedelta(weeks=i) for i in range(12)]
+    trend = [(w, 62.0 + 2 * i) for i, w in enumerate(weeks)]
+    text = render_qbr(facts(health=card(), health_trend=trend))
+    summary = section(text, 1)
+    assert "- **Health:** 84 (green), -3 in 30 days.\n" in summary
+    assert "  - Engagement 90: logins up 5% (weight 40%)" in summary
+    assert "  - Business: no data \\[x\\]\\(y\\) (weight 10%)" in summary
+    assert "Trend: 62 in the week of 2026-07-05 -> 84 now; weekly scores, oldest first: " in summary
+    assert "| Health above 80 | yes | score 84 |" in section(text, 5)
+
+
+def test_a_capped_score_says_why() -> None:
+    capped = card(40.0, "Health 40 (red): no usage in 30 days, capped at 40")
+    summary = section(render_qbr(facts(health=capped)), 1)
+    assert "**Health:** 40 (green), -3 in 30 days; no usage in 30 days, capped at 40." in summary
+    assert "Trend: no weekly history stored yet." in summary
 
 
 def test_usage_against_licences_tickets_and_surveys() -> None:
@@ -220,3 +232,16 @@ def test_nps_and_csat_definitions() -> None:
     assert nps_of([]) is None
     assert csat_of([4, 5, 3, 1]) == 0.5
     assert csat_of([]) is None
+
+
+def test_an_old_customer_without_ticks_is_not_shown_a_first_year_to_do_list() -> None:
+    plan = [PlanItem("Technical set-up", "Blog migrated", None)]
+    text = section(render_qbr(facts(plan=plan)), 2)
+    assert "a customer for more than a year" in text
+    assert "Blog migrated" not in text
+
+
+def test_sparse_usage_is_said_so() -> None:
+    sparse = UsageWindow(end=AS_OF, days=30, rows=3, active_users=10.0)
+    text = section(render_qbr(facts(usage_recent=sparse, usage_before=None)), 3)
+    assert "- Usage recorded on 3 of the last 30 days; averages are over those days." in text
