@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,6 +34,9 @@ from cs_tui.domain.renewals import (
     sort_key,
     step_from_task_title,
 )
+
+if TYPE_CHECKING:
+    from cs_tui.db.health import HealthQueries
 
 RENEWAL_PLAYBOOK_PATTERN = "renewal%"
 """Playbook runs whose id matches this (e.g. "renewal-prep") count as renewal preparation."""
@@ -99,7 +102,7 @@ class RenewalQueries(BaseStore):
             return []
         evidence = self._queue_evidence(as_of, end, csm)
         if health is None:
-            health = self.renewal_health(as_of)
+            health = self.renewal_health(as_of, csm=csm)
         statuses = []
         for row in rows:
             # Built without validation: the columns are typed by the schema and this runs
@@ -225,28 +228,17 @@ class RenewalQueries(BaseStore):
                 )
         return found
 
-    def renewal_health(self, as_of: dt.date) -> dict[str, HealthInfo]:
-        """account_id -> score, band and 30-day change, from the health part of the Store.
+    def renewal_health(self, as_of: dt.date, *, csm: str | None = None) -> dict[str, HealthInfo]:
+        """account_id -> score, band and 30-day change at the latest snapshot by `as_of`.
 
-        Empty (every band unknown) while the Store has no `latest_health()`.
+        Read through the health part of the Store (`HealthQueries.latest_health`); accounts
+        without a snapshot are absent, so their band is unknown.
         """
-        latest = getattr(self, "latest_health", None)
-        if latest is None:
-            return {}
-        try:
-            rows: Iterable[Any] = latest(as_of)
-        except TypeError:
-            rows = latest()
-        result: dict[str, HealthInfo] = {}
-        for row in rows:
-            get = row.get if isinstance(row, Mapping) else lambda k, r=row: getattr(r, k, None)
-            band = get("band")
-            result[str(get("account_id"))] = HealthInfo(
-                score=get("score"),
-                band=band if band in ("green", "yellow", "red") else None,
-                change_30d=get("change_30d"),
-            )
-        return result
+        health = cast("HealthQueries", self)
+        return {
+            row.account_id: HealthInfo(score=row.score, band=row.band, change_30d=row.change_30d)
+            for row in health.latest_health(as_of, csm=csm)
+        }
 
     def decided_renewals(
         self, start: dt.date, end: dt.date | None = None, *, csm: str | None = None

@@ -120,6 +120,9 @@ class RenewalsScreen(SectionScreen):
     def __init__(self) -> None:
         super().__init__()
         self.loaded = Loaded([], [])
+        self.has_loaded = False
+        self.in_modal = False
+        """A form of this screen is open (closing it reloads through its own callback)."""
         self.rows: list[tuple[str, dict[str, Any]]] = []
         """(text the filter searches, table record) of the rows in view before filtering."""
         self.figures: QueueSummary | DecidedSummary | None = None
@@ -146,7 +149,20 @@ class RenewalsScreen(SectionScreen):
     def on_mount(self) -> None:
         self.my_book = bool(self.cs_app.settings.book_owner)
         self.table.focus()
+        self.cs_app.derived_changed.subscribe(self, self._derived_changed)
         self.load()
+
+    def _derived_changed(self, what: str) -> None:
+        # Health gives bands and risk; playbook runs may have ticked renewal-preparation steps.
+        if what in ("health", "playbooks"):
+            self.load()
+
+    def on_screen_resume(self) -> None:
+        # Back from an account or another section: outcomes, steps and health scores may have
+        # changed there (the portfolio recomputes health once per session), so read again.
+        if self.has_loaded and not self.in_modal:
+            self.load()
+        self.in_modal = False
 
     @property
     def table(self) -> RecordTable:
@@ -174,6 +190,7 @@ class RenewalsScreen(SectionScreen):
     def show(self, loaded: Loaded) -> None:
         """Keep what the worker read and show it."""
         self.loaded = loaded
+        self.has_loaded = True
         self.refresh_view()
 
     def refresh_view(self) -> None:
@@ -219,7 +236,7 @@ class RenewalsScreen(SectionScreen):
             s.csm,
             WINDOW_LABELS[s.window],
             STEP_LABELS[s.expected_step] if s.expected_step else "",
-            s.band or "no health",
+            s.band or "not scored",
             "late" if s.late else "",
         )
 
@@ -306,6 +323,7 @@ class RenewalsScreen(SectionScreen):
         if status is None:
             return
         suggested = status.next_step
+        self.in_modal = True
         self.app.push_screen(
             RenewalStepModal(status.account_name, suggested),
             lambda choice: self._log_step(status, choice),
@@ -336,6 +354,7 @@ class RenewalsScreen(SectionScreen):
         status = self.current_status()
         if status is None:
             return
+        self.in_modal = True
         self.app.push_screen(
             RenewalOutcomeModal(
                 status.account_name, status.renewal_date.isoformat(), status.arr_due

@@ -22,7 +22,7 @@ BAND_NAMES: dict[str, str] = {
     "red": "red",
     "yellow": "yellow",
     "green": "green",
-    "unknown": "no health",
+    "unknown": "not scored",
 }
 
 

@@ -7,16 +7,12 @@ from typing import Any
 
 from cs_tui.domain.renewal_outcomes import CHURN_REASONS, DecidedRenewal, split_churn_reason
 from cs_tui.domain.renewals import STEP_LABELS, STEPS, WINDOW_LABELS, WINDOWS, RenewalStatus
+from cs_tui.widgets.health_badge import band_markup, change_markup
 from cs_tui.widgets.record_table import Col
 from cs_tui.widgets.renewal_strip import money
 
 BANDS = ("red", "yellow", "green")
 RISKS = ("high", "medium", "low")
-BAND_BADGE = {
-    "red": "[red]● red[/]",
-    "yellow": "[yellow]● yellow[/]",
-    "green": "[green]● green[/]",
-}
 
 
 def _money(value: float | None) -> str:
@@ -34,15 +30,7 @@ def _window(rank: int | None) -> str:
 
 
 def _band(rank: int | None) -> str:
-    return "[dim]no health[/]" if rank is None else BAND_BADGE[BANDS[rank]]
-
-
-def _change(value: float | None) -> str:
-    if value is None:
-        return ""
-    if value < 0:
-        return f"[b]▼ {value:+.1f}[/]"
-    return f"▲ {value:+.1f}" if value > 0 else "= 0.0"
+    return band_markup(None if rank is None else BANDS[rank])
 
 
 def _risk(rank: int | None) -> str:
@@ -58,13 +46,13 @@ def _step(index: int | None) -> str:
 def _done(value: bool | None) -> str:
     if value is None:
         return ""
-    return "✓ done" if value else "[b]✗ not yet[/]"
+    return "✓ yes" if value else "[b]✗ no[/]"
 
 
 def _late(days: int | None) -> str:
     if days is None:
         return ""
-    return f"[b reverse red] LATE [/] {days}d" if days else "[b reverse red] LATE [/] today"
+    return f"[b reverse red]LATE[/] {days}d" if days else "[b reverse red]LATE[/] today"
 
 
 def _outcome(kind: str) -> str:
@@ -83,7 +71,7 @@ QUEUE_COLUMNS = [
     Col("window", "Window", fmt=_window),
     Col("arr_due", "ARR due", fmt=_money),
     Col("band", "Health", fmt=_band),
-    Col("change_30d", "30d", fmt=_change),
+    Col("change_30d", "30d", fmt=change_markup),
     Col("risk", "Risk", fmt=_risk),
     Col("expected_step", "Expected by now", fmt=_step),
     Col("expected_done", "Done?", fmt=_done),

@@ -9,10 +9,15 @@ from textual.widgets import Static
 
 from cs_tui.domain.renewal_outcomes import DecidedSummary
 from cs_tui.domain.renewals import BAND_KEYS, QueueSummary
+from cs_tui.widgets.health_badge import BAND_STYLE, BAND_SYMBOL
 from cs_tui.widgets.literal import literal
 
-BAND_STYLE = {"green": "green", "yellow": "yellow", "red": "red", "unknown": "dim"}
-BAND_LABEL = {"green": "green", "yellow": "yellow", "red": "red", "unknown": "no health"}
+BAND_LABEL = {
+    "green": f"{BAND_SYMBOL['green']} green",
+    "yellow": f"{BAND_SYMBOL['yellow']} yellow",
+    "red": f"{BAND_SYMBOL['red']} red",
+    "unknown": "not scored",
+}
 
 
 def money(value: float) -> str:
@@ -62,7 +67,7 @@ class RenewalStrip(Static):
         for horizon, by_band in summary.due.items():
             cells = [Text(f"Due in {horizon} days"), Text(money(sum(by_band.values())), "bold")]
             for band in BAND_KEYS:
-                cell = Text(f"{BAND_LABEL[band]} ", BAND_STYLE[band])
+                cell = Text(f"{BAND_LABEL[band]} ", BAND_STYLE.get(band, "dim"))
                 cell.append(money(by_band[band]))
                 cells.append(cell)
             cells.append(Text(f"{summary.counts[horizon]} renewals", "dim"))

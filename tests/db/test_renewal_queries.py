@@ -93,6 +93,26 @@ def test_queue_uses_given_health_and_unknown_otherwise(rstore: Store) -> None:
     assert queue["B1"].band is None and queue["B1"].risk == "unknown"
 
 
+def test_queue_reads_the_latest_stored_health_by_default(rstore: Store) -> None:
+    rstore.insert_many(
+        "health_snapshots",
+        ["account_id", "week", "score", "engagement", "product", "relationship", "business"]
+        + ["band", "change_30d"],
+        [
+            ("A1", day(-14), 70.0, 70, 70, 70, 70, "yellow", 2.0),
+            ("A1", day(-7), 64.0, 64, 64, 64, 64, "yellow", -8.0),
+            ("B1", day(-7), 90.0, 90, 90, 90, 90, "green", None),
+            ("B1", day(7), 20.0, 20, 20, 20, 20, "red", -70.0),  # after as-of: ignored
+        ],
+    )
+    queue = {s.account_id: s for s in rstore.renewal_queue(AS_OF, 120)}
+    assert (queue["A1"].band, queue["A1"].score, queue["A1"].change_30d) == ("yellow", 64.0, -8.0)
+    assert queue["A1"].risk == "high"  # yellow and falling
+    assert (queue["B1"].band, queue["B1"].risk) == ("green", "low")
+    assert queue["A2"].band is None and queue["A2"].risk == "unknown"
+    assert [s.band for s in rstore.renewal_queue(AS_OF, 120, csm="bob")] == ["green"]
+
+
 def test_decided_renewals_leave_the_queue(rstore: Store) -> None:
     rstore.record_renewal_outcome(
         renewal_id(rstore, "A1"), validate_outcome("renewed", arr_renewed="12000"), AS_OF, "ann"
