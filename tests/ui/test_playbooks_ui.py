@@ -45,10 +45,15 @@ def seeded(store: Store) -> Store:
 
 
 async def settle(app: CsApp, pilot: Pilot[None]) -> None:
-    """Let every worker (evaluation, loads, and the reloads they cause) finish."""
-    for _ in range(3):
+    """Let every worker finish, and those they start in turn (the start-up refresh of health
+    and playbooks, the loads it causes)."""
+    quiet = 0
+    for _ in range(40):
         await wait_for_workers(app)
         await pilot.pause()
+        quiet = 0 if any(w.is_running for w in app.workers) else quiet + 1
+        if quiet == 2:
+            return
 
 
 def cursor_to(table: RecordTable, key: Any) -> None:
