@@ -39,10 +39,14 @@ def main() -> None:
     with store.transaction() as conn:  # start from no runs, so every figure is comparable
         conn.execute("DELETE FROM playbook_tasks")
         conn.execute("DELETE FROM playbook_runs")
+    if store.latest_health_week(AS_OF) != AS_OF:  # rules on health need current scores
+        from cs_tui.db.health import recompute_health
+
+        print("computing health first (not counted) ...", flush=True)
+        recompute_health(store, AS_OF)
     template = load_playbooks()
     accounts = store.count("accounts")
-    health = "known" if hasattr(store, "latest_health") else "UNKNOWN: rules on health cannot fire"
-    print(f"playbooks over {accounts:,} accounts at {AS_OF} (health {health})")
+    print(f"playbooks over {accounts:,} accounts at {AS_OF} (health at {AS_OF})")
 
     with timer() as t_facts:
         facts = store.playbook_facts(AS_OF)

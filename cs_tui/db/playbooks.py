@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,18 +35,6 @@ DAY = dt.timedelta(days=1)
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value[:10]) if value else None
-
-
-def _field(row: Any, key: str) -> Any:
-    """`key` of a health row, whether it is a mapping, a sqlite3.Row or a model."""
-    if type(row) is dict:
-        return row.get(key)
-    if isinstance(row, Mapping | sqlite3.Row):
-        try:
-            return row[key]
-        except (KeyError, IndexError):
-            return None
-    return getattr(row, key, None)
 
 
 class PlaybookQueries(BaseStore):
@@ -136,33 +124,30 @@ class PlaybookQueries(BaseStore):
     def _health_by_account(
         self, as_of: dt.date, change_windows: set[int]
     ) -> dict[str, dict[str, Any]]:
-        """Band, score, categories and score changes per account, from the health part.
+        """Band, score, categories and score changes per account, from the latest health
+        snapshot on or before `as_of` (what `recompute_health` writes; see `db/health.py`).
 
-        Uses the Store's `latest_health()` (the health area) when there is one; without it
-        health is unknown and rules on health do not fire. Changes over windows other than
-        30 days come from the weekly health snapshots.
+        An account without a snapshot has unknown health: rules on health do not fire for
+        it. Changes over windows other than 30 days compare with older weekly snapshots.
         """
-        latest = getattr(self, "latest_health", None)
-        if latest is None:
-            return {}
-        try:
-            rows = latest(as_of)
-        except TypeError:
-            rows = latest()
+        day = as_of.isoformat()
+        rows = self.query(
+            "SELECT account_id, score, band, change_30d, engagement, product, relationship, "
+            "business FROM health_snapshots WHERE week = "
+            "(SELECT max(week) FROM health_snapshots WHERE week <= ?)",
+            [day],
+        )
         health: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            score = _field(row, "score")
-            categories = {
-                name: float(v) for name in HEALTH_CATEGORIES if (v := _field(row, name)) is not None
-            }
-            change = {}
-            if (c30 := _field(row, "change_30d")) is not None:
-                change[30] = float(c30)
-            health[_field(row, "account_id")] = {
-                "band": _field(row, "band"),
-                "score": None if score is None else float(score),
-                "categories": categories,
-                "change": change,
+        for account_id, score, band, c30, *categories in rows:
+            health[account_id] = {
+                "band": band,
+                "score": score,
+                "categories": {
+                    name: value
+                    for name, value in zip(HEALTH_CATEGORIES, categories, strict=True)
+                    if value is not None
+                },
+                "change": {} if c30 is None else {30: c30},
             }
         for days in change_windows - {30}:
             then = (as_of - dt.timedelta(days=days)).isoformat()
@@ -173,7 +158,7 @@ class PlaybookQueries(BaseStore):
             ):
                 h = health.get(account_id)
                 if h is not None and h["score"] is not None and past is not None:
-                    h["change"][days] = h["score"] - float(past)
+                    h["change"][days] = h["score"] - past
         return health
 
     def playbook_history(self, as_of: dt.date) -> dict[tuple[str, str], RunHistory]:

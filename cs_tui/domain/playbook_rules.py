@@ -6,9 +6,10 @@ See `cs_tui.domain.playbooks` for the vocabulary table and the evaluation.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -78,6 +79,10 @@ class Condition(StrictModel):
     value: float | str | list[str]
     days: int | None = Field(default=None, ge=1, le=3650)
     name: str | None = None
+
+    def compile(self) -> Callable[[AccountFacts], bool]:
+        """A fast test equal to `holds(actual(facts))`, for evaluating many accounts."""
+        return _compile(self)
 
     @model_validator(mode="after")
     def _check(self) -> Condition:
@@ -172,6 +177,53 @@ class Condition(StrictModel):
         return f"{shown} ({self.op} {_fmt(self.value)})"
 
 
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "=": operator.eq,
+    "!=": operator.ne,
+    "in": lambda a, v: a in v,
+    "not in": lambda a, v: a not in v,
+}
+
+
+def _compile(cond: Condition) -> Callable[[AccountFacts], bool]:
+    """A fast test equivalent to `cond.holds(cond.actual(facts))`."""
+    compare = _OPS[cond.op]
+    if FACTS[cond.fact].kind == "number":
+        value: Any = float(cond.value)  # type: ignore[arg-type]
+    else:
+        value = frozenset(cond.value) if isinstance(cond.value, list) else cond.value
+    fact, days, name = cond.fact, cond.days or 0, cond.name or ""
+    if fact == "tickets":
+        return lambda f: compare(f.tickets.get(days, 0), value)
+    if fact == "cycle_day":
+        return lambda f: f.age_days >= 0 and compare(f.age_days % days, value)
+    if fact == "change":
+
+        def change(f: AccountFacts) -> bool:
+            actual = f.change.get(days)
+            return actual is not None and compare(actual, value)
+
+        return change
+    if fact == "category":
+
+        def category(f: AccountFacts) -> bool:
+            actual = f.categories.get(name)
+            return actual is not None and compare(actual, value)
+
+        return category
+    get = operator.attrgetter(fact)
+
+    def plain(f: AccountFacts) -> bool:
+        actual = get(f)
+        return actual is not None and compare(actual, value)
+
+    return plain
+
+
 class Trigger(StrictModel):
     """When a playbook starts by itself: every `all` condition and, if given, one of `any`."""
 
@@ -188,21 +240,36 @@ class Trigger(StrictModel):
         """The explanations of the conditions that fired, or None when the trigger does not.
 
         Two bounds on the same figure read as one: "days to renewal = 81 <= 90 and >= 0".
+        (Over many accounts, `compiled().fire` does the same faster.)
         """
-        fired: list[tuple[Condition, float | str | None]] = []
-        for cond in self.all:
-            actual = cond.actual(facts)
-            if not cond.holds(actual):
+        return self.compiled().fire(facts)
+
+    def compiled(self) -> CompiledTrigger:
+        """This trigger with every condition compiled to a plain function."""
+        return CompiledTrigger(
+            tuple((c, c.compile()) for c in self.all), tuple((c, c.compile()) for c in self.any)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTrigger:
+    """A trigger ready to run over many accounts: (condition, test) pairs."""
+
+    all: tuple[tuple[Condition, Callable[[AccountFacts], bool]], ...]
+    any: tuple[tuple[Condition, Callable[[AccountFacts], bool]], ...]
+
+    def fire(self, facts: AccountFacts) -> list[str] | None:
+        """The explanations of the conditions that fired, or None when the trigger does not."""
+        for _, test in self.all:
+            if not test(facts):
                 return None
-            fired.append((cond, actual))
-        if self.any:
-            hits = [(cond, a) for cond in self.any if cond.holds(a := cond.actual(facts))]
-            if not hits:
-                return None
-            fired.extend(hits)
+        hits = [cond for cond, test in self.any if test(facts)]
+        if self.any and not hits:
+            return None
         out: list[str] = []
         previous: tuple[str, float | str | None] | None = None
-        for cond, actual in fired:
+        for cond in [*(c for c, _ in self.all), *hits]:
+            actual = cond.actual(facts)
             if previous == (cond.label, actual) and FACTS[cond.fact].kind == "number":
                 out[-1] += f" and {cond.op} {_fmt(cond.value)}"
             else:

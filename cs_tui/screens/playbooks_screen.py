@@ -158,6 +158,8 @@ class PlaybooksScreen(SectionScreen):
         self.today: list[dict[str, Any]] = []
         self.runs: list[dict[str, Any]] = []
         self.names: dict[str, str] = {}
+        self.generation = 0
+        """Counts loads; only the latest one's result is shown."""
         self.undo_stack: list[tuple[int, str]] = []
         """(task id, what was done: "tick" or "untick"), newest last."""
         self.mine = False
@@ -196,9 +198,15 @@ class PlaybooksScreen(SectionScreen):
 
     # -- loading ----------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="playbooks", exit_on_error=False)
     def load(self) -> None:
-        """Read Today's tasks, the open runs and the playbook names (in a thread)."""
+        """Read Today's tasks, the open runs and the playbook names, in a worker."""
+        self.generation += 1
+        self._load(self.generation)
+
+    # Not exclusive (a cancelled worker makes `wait_for_complete` raise): a stale result is
+    # dropped by its generation instead.
+    @work(thread=True, group="playbooks", exit_on_error=False)
+    def _load(self, generation: int) -> None:
         names = load_template("playbooks.toml", PlaybookTemplate).names()
         as_of = self.cs_app.as_of
         today = self.store.today_tasks(as_of, csm=self.owner or None)
@@ -208,10 +216,12 @@ class PlaybooksScreen(SectionScreen):
             runs=[run_record(r, names) for r in runs],
             names=names,
         )
-        self.app.call_from_thread(self.show, loaded)
+        self.app.call_from_thread(self.show, loaded, generation)
 
-    def show(self, loaded: Loaded) -> None:
-        """Show what `load` read."""
+    def show(self, loaded: Loaded, generation: int | None = None) -> None:
+        """Show what `load` read (unless a newer load was asked for since)."""
+        if generation is not None and generation != self.generation:
+            return
         self.today, self.runs, self.names = loaded.today, loaded.runs, loaded.names
         self._fill_selects()
         self.apply_filter()

@@ -116,6 +116,8 @@ class AccountPlaybooks(Vertical):
         self.account_id = account_id
         self.runs: list[tuple[PlaybookRun, list[PlaybookTask]]] = []
         self.names: dict[str, str] = {}
+        self.generation = 0
+        """Counts loads; only the latest one's result is shown."""
 
     @property
     def cs_app(self) -> CsApp:
@@ -138,20 +140,31 @@ class AccountPlaybooks(Vertical):
         if what == "playbooks":
             self.load()
 
-    @work(thread=True, exclusive=True, group="account-playbooks", exit_on_error=False)
     def load(self) -> None:
-        """Read the account's runs and checklists (in a thread)."""
+        """Read the account's runs and checklists, in a worker."""
+        self.generation += 1
+        self._load(self.generation)
+
+    # Not exclusive (a cancelled worker makes `wait_for_complete` raise): a stale result is
+    # dropped by its generation instead.
+    @work(thread=True, group="account-playbooks", exit_on_error=False)
+    def _load(self, generation: int) -> None:
         store = self.cs_app.store
         if store is None:
             return
         names = load_template("playbooks.toml", PlaybookTemplate).names()
         runs = store.account_playbooks(self.account_id)
-        self.app.call_from_thread(self.show, runs, names)
+        self.app.call_from_thread(self.show, runs, names, generation)
 
     def show(
-        self, runs: list[tuple[PlaybookRun, list[PlaybookTask]]], names: dict[str, str]
+        self,
+        runs: list[tuple[PlaybookRun, list[PlaybookTask]]],
+        names: dict[str, str],
+        generation: int | None = None,
     ) -> None:
-        """Fill the table, keeping the cursor on the same row."""
+        """Fill the table, keeping the cursor on the same row (unless a newer load is due)."""
+        if generation is not None and generation != self.generation:
+            return
         self.runs, self.names = runs, names
         table = self.query_one(DataTable)
         keep = self.cursor_key

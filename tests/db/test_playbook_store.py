@@ -114,22 +114,29 @@ def test_latest_nps_and_open_renewal(pstore: Store) -> None:
     assert a1.renewal_date == AS_OF + 45 * D
 
 
-def test_health_facts_come_from_latest_health(
-    pstore: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    rows = [
-        {"account_id": "A1", "score": 55.0, "band": "red", "change_30d": -20.0, "engagement": 40.0},
-    ]
-    monkeypatch.setattr(pstore, "latest_health", lambda as_of: rows, raising=False)
-    pstore.insert_many(
+def add_health(store: Store, rows: list[tuple[Any, ...]]) -> None:
+    """Health snapshots: (account_id, days before AS_OF, score, band, change_30d, engagement)."""
+    store.insert_many(
         "health_snapshots",
-        ["account_id", "week", "score", "engagement", "product", "relationship", "business"],
-        [("A1", iso(63), 90.0, 0, 0, 0, 0), ("A1", iso(200), 10.0, 0, 0, 0, 0)],
+        ["account_id", "week", "score", "band", "change_30d", "engagement"],
+        [(a, iso(d), score, band, c30, eng) for a, d, score, band, c30, eng in rows],
+    )
+
+
+def test_health_facts_come_from_the_latest_snapshot(pstore: Store) -> None:
+    add_health(
+        pstore,
+        [
+            ("A1", 0, 55.0, "red", -20.0, 40.0),  # the latest snapshot on or before as-of
+            ("A1", -7, 99.0, "green", 0.0, 99.0),  # after as-of: not seen
+            ("A1", 63, 90.0, "green", None, None),  # 60 days back: the score then
+            ("A1", 200, 10.0, "red", None, None),
+        ],
     )
     a1, a2 = pstore.playbook_facts(AS_OF, change_windows=[30, 60])
     assert (a1.band, a1.score, a1.categories) == ("red", 55.0, {"engagement": 40.0})
     assert a1.change == {30: -20.0, 60: -35.0}
-    assert a2.band is None and a2.change == {}
+    assert a2.band is None and a2.score is None and a2.change == {}  # A2 has no snapshot
 
 
 # -- evaluation ----------------------------------------------------------------------------
@@ -169,14 +176,15 @@ def test_evaluation_is_idempotent_and_respects_cool_down(pstore: Store) -> None:
     assert len(runs_of(pstore, "support-tickets")) == 2
 
 
-def test_bands_fire_once_health_is_known(pstore: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    rows = [{"account_id": "A1", "score": 50.0, "band": "red", "change_30d": -3.0}]
-    monkeypatch.setattr(pstore, "latest_health", lambda as_of: rows, raising=False)
+def test_bands_fire_once_health_is_known(pstore: Store) -> None:
+    assert not [r for r in evaluate_playbooks(pstore, AS_OF).started if "band" in r.reason]
+    add_health(pstore, [("A1", 0, 50.0, "red", -3.0, 70.0)])
     started = {r.playbook: r for r in evaluate_playbooks(pstore, AS_OF).started}
     assert started["escalation-red"].reason == "band = red"
     assert started["churn-prevention"].reason == "band = red"
     assert "escalation-yellow" not in started
     assert "escalation-churn-risk" not in started  # no detractor, no steep drop
+    assert "low-engagement" not in started  # engagement 70 is not low
 
 
 # -- by hand, ticks, closing, cancelling ---------------------------------------------------

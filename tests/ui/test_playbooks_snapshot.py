@@ -7,7 +7,8 @@ from typing import Any
 from textual.pilot import Pilot
 
 from cs_tui.db.store import Store
-from tests.ui.helpers import SIZE, make_app, wait_for_workers
+from tests.ui.helpers import SIZE, make_app
+from tests.ui.test_playbooks_ui import settle
 
 
 def test_today_on_the_demo_portfolio(snap_compare: Any, demo_store: Store) -> None:
@@ -15,9 +16,7 @@ def test_today_on_the_demo_portfolio(snap_compare: Any, demo_store: Store) -> No
 
     async def run_before(pilot: Pilot[None]) -> None:
         await pilot.press("4")
-        for _ in range(3):  # the start-up evaluation, the load, and the reload it causes
-            await wait_for_workers(app)
-            await pilot.pause()
+        await settle(app, pilot)
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
 
@@ -27,9 +26,7 @@ def test_open_runs_on_the_demo_portfolio(snap_compare: Any, demo_store: Store) -
 
     async def run_before(pilot: Pilot[None]) -> None:
         await pilot.press("4")
-        for _ in range(3):
-            await wait_for_workers(app)
-            await pilot.pause()
+        await settle(app, pilot)
         await pilot.press("r")
         await pilot.pause()
 
