@@ -144,7 +144,6 @@ for command in (
     journey.journey,
     renewals.renewals,
     metrics.metrics,
-    metrics.backtest,
 ):
     cli.add_command(command)
 cli.add_command(exporting.export)
