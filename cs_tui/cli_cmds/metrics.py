@@ -215,4 +215,4 @@ def _print_backtest_table(window: Any, baseline: Any, what_if: Any) -> None:
     if baseline.missing:
         console.print(f"{baseline.missing} decided renewals had no health snapshot that early.")
     if what_if is not None and (change := bt.auc_change(baseline, what_if)) is not None:
-        console.print(f"AUC change with the what-if weights: {change * 100:+.1f}%")
+        console.print(f"AUC change with the what-if weights: {bt.format_change(change)}")

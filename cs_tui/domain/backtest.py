@@ -245,6 +245,12 @@ def auc_change(baseline: BacktestResult, what_if: BacktestResult) -> float | Non
     return (what_if.auc - baseline.auc) / baseline.auc
 
 
+def format_change(change: float) -> str:
+    """A relative change for people: "+7.1%" (never "-0.0%")."""
+    percent = round(change * 100, 1)
+    return f"{percent + 0.0:+.1f}%"  # + 0.0 turns -0.0 into 0.0
+
+
 def result_dict(result: BacktestResult) -> dict[str, object]:
     """A back-test result as plain JSON-ready data (fractions, not percents)."""
     return {

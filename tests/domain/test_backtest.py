@@ -158,3 +158,9 @@ def test_weights_and_bands_of_the_health_model() -> None:
     model = load_health_model()  # the built-in health.toml: DOMAIN.md's 40/30/20/10
     assert bt.model_weights(model) == Weights(40, 30, 20, 10)
     assert bt.model_bands(model) == BandLimits(green=80, yellow=60)
+
+
+def test_changes_are_shown_without_negative_zero() -> None:
+    assert bt.format_change(0.0712) == "+7.1%"
+    assert bt.format_change(-0.00001) == "+0.0%"
+    assert bt.format_change(-0.25) == "-25.0%"
