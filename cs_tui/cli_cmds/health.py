@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import click
 
 from cs_tui import config
+from cs_tui.cli_cmds.metrics import report_backtest, weights_option
 from cs_tui.cli_common import (
     as_of_option,
     db_option,
@@ -15,6 +17,7 @@ from cs_tui.cli_common import (
     format_option,
     open_store,
     user_errors,
+    window_options,
 )
 
 FIELDS = (
@@ -34,8 +37,33 @@ FIELDS = (
 @db_option
 @as_of_option
 @format_option("table", "csv", "json")
-def health(db: Path | None, as_of: dt.date | None, fmt: str) -> None:
-    """Every active account's health at --as-of (computed afresh; nothing is written)."""
+@click.option(
+    "--backtest",
+    is_flag=True,
+    help="Instead: the stored score 90 days before each renewal decided in --from..--to "
+    "against whether it churned (churn per band, ROC AUC), table or json.",
+)
+@window_options
+@weights_option
+def health(
+    db: Path | None,
+    as_of: dt.date | None,
+    fmt: str,
+    backtest: bool,
+    from_date: dt.date | None,
+    to_date: dt.date | None,
+    weights: Any,
+) -> None:
+    """Every active account's health at --as-of (computed afresh; nothing is written).
+
+    With --backtest: how well the stored weekly scores predicted churn, and with --weights
+    how well other category weights would have.
+    """
+    if backtest:
+        report_backtest(db, as_of, from_date, to_date, weights, fmt)
+        return
+    if weights is not None or from_date is not None or to_date is not None:
+        raise click.UsageError("--from, --to and --weights go with --backtest")
     from cs_tui.db.health import health_report
 
     with user_errors():

@@ -1,4 +1,4 @@
-"""`cs-tui metrics` and `cs-tui backtest`: the portfolio against its targets."""
+"""`cs-tui metrics` (the portfolio against its targets) and the health back-test report."""
 
 from __future__ import annotations
 
@@ -43,8 +43,12 @@ def metrics(
     from cs_tui.domain.metrics import Filters, compute_metrics
 
     window = resolve_window(from_date, to_date, as_of)
+    from cs_tui.domain.backtest import model_bands
+    from cs_tui.domain.health_model import load_health_model
+
     with user_errors():
         settings = config.load_settings()
+        bands = model_bands(load_health_model())
     store = open_store(db)
     try:
         with user_errors():  # a bad journey.toml in the config dir is the user's to fix
@@ -53,7 +57,9 @@ def metrics(
     finally:
         store.close()
     filters = Filters(segment=segment, edition=edition, csm=csm)
-    values = compute_metrics(inputs, window, gross_margin=settings.gross_margin, filters=filters)
+    values = compute_metrics(
+        inputs, window, gross_margin=settings.gross_margin, filters=filters, bands=bands
+    )
     targets = target_report(values, settings.targets.model_dump(), window)
     if fmt == "json":
         import json
@@ -114,19 +120,19 @@ def _parse_weights(ctx: click.Context, param: click.Parameter, value: str | None
         raise click.BadParameter(str(exc)) from None
 
 
-@click.command()
-@db_option
-@as_of_option
-@window_options
-@click.option(
-    "--weights",
-    callback=_parse_weights,
-    default=None,
-    metavar="E,P,R,B",
-    help="What-if category weights (engagement,product,relationship,business), e.g. 50,30,10,10.",
-)
-@format_option("table", "json")
-def backtest(
+def weights_option(fn: Any) -> Any:
+    """`--weights E,P,R,B`: what-if category weights for the back-test."""
+    return click.option(
+        "--weights",
+        callback=_parse_weights,
+        default=None,
+        metavar="E,P,R,B",
+        help="With --backtest: what-if category weights "
+        "(engagement,product,relationship,business), e.g. 50,30,10,10.",
+    )(fn)
+
+
+def report_backtest(
     db: Path | None,
     as_of: dt.date | None,
     from_date: dt.date | None,
@@ -134,17 +140,24 @@ def backtest(
     weights: Any,
     fmt: str,
 ) -> None:
-    """Health back-test: the score 90 days before each decided renewal against its outcome."""
+    """`cs-tui health --backtest`: the score 90 days before each renewal decided in the
+    window against its outcome, with health.toml's bands, and a what-if with `weights`."""
     from cs_tui.domain import backtest as bt
+    from cs_tui.domain.health_model import load_health_model
 
+    if fmt not in ("table", "json"):
+        raise click.UsageError("--backtest prints a table or json, not csv")
     window = resolve_window(from_date, to_date, as_of)
+    with user_errors():
+        model = load_health_model()
+    bands, cap = bt.model_bands(model), model.no_usage.max_score
     store = open_store(db)
     try:
         points = store.backtest_points(window)
     finally:
         store.close()
-    baseline = bt.backtest(points)
-    what_if = bt.backtest(points, weights) if weights is not None else None
+    baseline = bt.backtest(points, bands=bands)
+    what_if = bt.backtest(points, weights, bands=bands, cap=cap) if weights else None
     if fmt == "json":
         import json
 
@@ -152,6 +165,7 @@ def backtest(
             "from": window.start.isoformat(),
             "to": window.end.isoformat(),
             "lead_days": bt.LEAD_DAYS,
+            "weights_in_force": bt.model_weights(model).as_dict(),
             "baseline": bt.result_dict(baseline),
         }
         if what_if is not None:
@@ -201,4 +215,4 @@ def _print_backtest_table(window: Any, baseline: Any, what_if: Any) -> None:
     if baseline.missing:
         console.print(f"{baseline.missing} decided renewals had no health snapshot that early.")
     if what_if is not None and (change := bt.auc_change(baseline, what_if)) is not None:
-        console.print(f"AUC change with the what-if weights: {change * 100:+.1f}%")
+        console.print(f"AUC change with the what-if weights: {bt.format_change(change)}")

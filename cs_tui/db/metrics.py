@@ -168,7 +168,7 @@ class MetricQueries(BaseStore):
         """
         rows = self.conn.execute(
             "SELECT r.account_id, r.renewal_date, r.outcome, h.week, h.score, h.engagement, "
-            "h.product, h.relationship, h.business FROM renewals r "
+            "h.product, h.relationship, h.business, h.no_usage FROM renewals r "
             "LEFT JOIN health_snapshots h ON h.account_id = r.account_id AND h.week = ("
             "  SELECT max(s.week) FROM health_snapshots s WHERE s.account_id = r.account_id "
             "  AND s.week <= date(substr(r.renewal_date, 1, 10), ?)) "
@@ -187,6 +187,7 @@ class MetricQueries(BaseStore):
                 product=r[6],
                 relationship=r[7],
                 business=r[8],
+                no_usage=bool(r[9]),
             )
             for r in rows
         ]

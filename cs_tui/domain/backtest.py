@@ -13,8 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cs_tui.domain.metrics import DEFAULT_BANDS, Band, BandLimits
+
+if TYPE_CHECKING:
+    from cs_tui.domain.health_model import HealthModel
 
 LEAD_DAYS = 90
 """How long before the renewal date the score is read: when the renewal process starts."""
@@ -64,6 +68,8 @@ class BacktestPoint:
         week: the snapshot's week (None when the account had no snapshot by then).
         score: the stored score of that snapshot.
         engagement, product, relationship, business: its category scores (0-100).
+        no_usage: the account had no usage then, so its score was capped (health.toml's
+            `[no_usage]`); a what-if score is capped the same way.
     """
 
     account_id: str
@@ -75,6 +81,7 @@ class BacktestPoint:
     product: float | None = None
     relationship: float | None = None
     business: float | None = None
+    no_usage: bool = False
 
     @property
     def has_snapshot(self) -> bool:
@@ -177,16 +184,33 @@ def roc_auc(scores: Sequence[float], churned: Sequence[bool]) -> float | None:
     return u / (n_renewed * n_churned)
 
 
+def what_if_score(point: BacktestPoint, weights: Weights, cap: float | None = None) -> float:
+    """A snapshot's score recomputed with `weights`, as the health model would: capped at
+    `cap` when the account had no usage, and rounded to one decimal."""
+    score = point.weighted(weights)
+    if cap is not None and point.no_usage:
+        score = min(score, cap)
+    return round(min(100.0, max(0.0, score)), 1)
+
+
 def backtest(
     points: Iterable[BacktestPoint],
     weights: Weights | None = None,
     *,
     bands: BandLimits = DEFAULT_BANDS,
+    cap: float | None = None,
 ) -> BacktestResult:
-    """Churn per band and the AUC, from the stored scores or, with `weights`, recomputed ones."""
+    """Churn per band and the AUC, from the stored scores or, with `weights`, recomputed ones.
+
+    Args:
+        points: the decided renewals with their snapshots.
+        weights: what-if category weights (None: the stored scores as they were).
+        bands: where the bands start.
+        cap: the no-usage cap of the health model, applied to recomputed scores.
+    """
     points = list(points)
     usable = [p for p in points if p.has_snapshot]
-    scores = [p.weighted(weights) if weights else float(p.score or 0.0) for p in usable]
+    scores = [what_if_score(p, weights, cap) if weights else float(p.score or 0.0) for p in usable]
     outcomes = [p.churned for p in usable]
     counts = {b: [0, 0] for b in BANDS}
     for score, churned in zip(scores, outcomes, strict=True):
@@ -203,11 +227,28 @@ def backtest(
     )
 
 
+def model_weights(model: HealthModel) -> Weights:
+    """The category weights of a health model (health.toml)."""
+    weights = {c.id: c.weight for c in model.categories}
+    return Weights(**weights)
+
+
+def model_bands(model: HealthModel) -> BandLimits:
+    """The band limits of a health model (health.toml's `[bands]`)."""
+    return BandLimits(green=model.bands.green, yellow=model.bands.yellow)
+
+
 def auc_change(baseline: BacktestResult, what_if: BacktestResult) -> float | None:
     """Relative change of the AUC from `baseline` to `what_if` (0.15 = 15% better)."""
     if baseline.auc is None or what_if.auc is None or baseline.auc == 0:
         return None
     return (what_if.auc - baseline.auc) / baseline.auc
+
+
+def format_change(change: float) -> str:
+    """A relative change for people: "+7.1%" (never "-0.0%")."""
+    percent = round(change * 100, 1)
+    return f"{percent + 0.0:+.1f}%"  # + 0.0 turns -0.0 into 0.0
 
 
 def result_dict(result: BacktestResult) -> dict[str, object]:

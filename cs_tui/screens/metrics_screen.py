@@ -13,9 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal
 from textual.widgets import Static
+from textual.worker import Worker
 
+from cs_tui.domain import backtest as bt
 from cs_tui.domain import metrics as m
 from cs_tui.domain.backtest import BacktestPoint, Weights
+from cs_tui.domain.health_model import load_health_model
 from cs_tui.domain.metric_targets import format_target, format_value, target_report
 from cs_tui.domain.models import EDITIONS, SEGMENTS
 from cs_tui.screens.base import SectionScreen
@@ -69,6 +72,12 @@ class MetricsData:
     """account_id -> (segment, edition, csm), to filter the back-test."""
     trends_loaded: bool = False
     """The month-end health of the trends has been read."""
+    bands: m.BandLimits = m.DEFAULT_BANDS
+    """health.toml's bands."""
+    in_force: Weights = field(default_factory=Weights)
+    """health.toml's category weights."""
+    cap: float | None = None
+    """health.toml's no-usage cap on scores."""
 
 
 @dataclass
@@ -121,8 +130,9 @@ class MetricsScreen(SectionScreen):
         self.filters = m.Filters()
         self.data: MetricsData | None = None
         self.view: MetricsView | None = None
-        self.in_force = Weights()
-        """The category weights in force (health.toml's; kept what-ifs for the session)."""
+        self._loading: Worker[None] | None = None
+        self.kept_weights: Weights | None = None
+        """What-if weights kept with ctrl+s: the back-test starts from them this session."""
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -140,7 +150,13 @@ class MetricsScreen(SectionScreen):
 
     def on_mount(self) -> None:
         self._show_filters()
-        self.load()
+
+    def on_screen_resume(self) -> None:
+        # Read again each time the section is shown: renewal outcomes, ticks and the health
+        # recompute that runs when the workstation opens change what it shows. (Textual
+        # resumes a mode's screen twice on its first show: one read is enough.)
+        if self._loading is None or self._loading.is_finished:
+            self._loading = self.load()
 
     # -- loading and computing ----------------------------------------------------------------
 
@@ -153,8 +169,12 @@ class MetricsScreen(SectionScreen):
         window = m.Window.ending(as_of)
         months = m.trend_windows(as_of)
         span = m.Window(min(window.start, months[0].start), as_of)
+        model = load_health_model()
         inputs = store.metric_inputs(span, onboarding=store.onboarding_statuses(as_of))
         data = MetricsData(
+            bands=bt.model_bands(model),
+            in_force=bt.model_weights(model),
+            cap=model.no_usage.max_score,
             window=window,
             months=months,
             inputs=inputs,
@@ -175,7 +195,11 @@ class MetricsScreen(SectionScreen):
     def _compute(self, data: MetricsData, filters: m.Filters) -> MetricsView:
         settings = self.cs_app.settings
         values = m.compute_metrics(
-            data.inputs, data.window, gross_margin=settings.gross_margin, filters=filters
+            data.inputs,
+            data.window,
+            gross_margin=settings.gross_margin,
+            filters=filters,
+            bands=data.bands,
         )
         filtered = data.inputs.filtered(filters)
         points = data.points
@@ -189,7 +213,7 @@ class MetricsScreen(SectionScreen):
         return MetricsView(
             values=values,
             targets=target_report(values, settings.targets.model_dump(), data.window),
-            trend=m.monthly_trend(filtered, data.months, data.health_by_month)
+            trend=m.monthly_trend(filtered, data.months, data.health_by_month, bands=data.bands)
             if data.trends_loaded
             else [],
             economics=m.retention_economics(
@@ -224,7 +248,10 @@ class MetricsScreen(SectionScreen):
         if view.trend:
             self._show_trends(view)
         self._show_economics(view)
-        self.query_one(BacktestPanel).set_points(view.points, self.in_force)
+        kept = self.kept_weights
+        self.query_one(BacktestPanel).set_points(
+            view.points, kept or self.data.in_force, bands=self.data.bands, cap=self.data.cap
+        )
         self._show_filters()
 
     def _show_trends(self, view: MetricsView) -> None:
@@ -317,11 +344,11 @@ class MetricsScreen(SectionScreen):
 
     def action_reload(self) -> None:
         """Read the database again."""
-        self.load()
+        self._loading = self.load()
 
     @on(WeightEditor.WeightsConfirmed)
     def _weights_confirmed(self, event: WeightEditor.WeightsConfirmed) -> None:
-        self.in_force = event.weights
+        self.kept_weights = event.weights
         event.editor.set_in_force(event.weights)
         shown = " / ".join(f"{v:g}" for v in event.weights.as_dict().values())
         self.notify(

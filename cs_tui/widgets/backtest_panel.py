@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from cs_tui.domain import backtest as bt
 from cs_tui.domain.backtest import BacktestPoint, BacktestResult, Weights
+from cs_tui.domain.metrics import DEFAULT_BANDS, BandLimits
 from cs_tui.widgets.weight_editor import WeightEditor
 
 
@@ -48,6 +49,8 @@ class BacktestPanel(Vertical):
         self.points: list[BacktestPoint] = []
         self.baseline: BacktestResult = bt.backtest([])
         self.what_if: BacktestResult | None = None
+        self.bands = DEFAULT_BANDS
+        self.cap: float | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="backtest-result")
@@ -58,10 +61,25 @@ class BacktestPanel(Vertical):
             classes="hint",
         )
 
-    def set_points(self, points: Sequence[BacktestPoint], in_force: Weights) -> None:
-        """The renewals to test and the weights in force (the what-if starts from them)."""
+    def set_points(
+        self,
+        points: Sequence[BacktestPoint],
+        in_force: Weights,
+        *,
+        bands: BandLimits = DEFAULT_BANDS,
+        cap: float | None = None,
+    ) -> None:
+        """The renewals to test and the weights in force (the what-if starts from them).
+
+        Args:
+            points: decided renewals with their snapshots.
+            in_force: the weights the what-if starts from (and `escape` returns to).
+            bands: the health model's bands.
+            cap: the health model's no-usage cap.
+        """
         self.points = list(points)
-        self.baseline = bt.backtest(self.points)
+        self.bands, self.cap = bands, cap
+        self.baseline = bt.backtest(self.points, bands=bands)
         editor = self.query_one(WeightEditor)
         if editor.in_force == editor.points:
             editor.set_in_force(in_force)
@@ -69,7 +87,11 @@ class BacktestPanel(Vertical):
 
     def recompute(self, weights: Weights | None) -> None:
         """Score every renewal again with `weights` and show both results."""
-        self.what_if = bt.backtest(self.points, weights) if weights is not None else None
+        self.what_if = (
+            None
+            if weights is None
+            else bt.backtest(self.points, weights, bands=self.bands, cap=self.cap)
+        )
         self.query_one("#backtest-result", Static).update(self._table())
 
     @on(WeightEditor.WeightsChanged)
@@ -109,7 +131,7 @@ class BacktestPanel(Vertical):
             _auc(base.auc),
             "—"
             if what_if is None
-            else _auc(what_if.auc) + ("" if change is None else f" ({change * 100:+.1f}%)"),
+            else _auc(what_if.auc) + ("" if change is None else f" ({bt.format_change(change)})"),
         )
         footer = Text(
             "AUC: the chance a renewed account scored above a churned one (0.5 is a coin toss).",

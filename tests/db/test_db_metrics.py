@@ -141,3 +141,23 @@ def test_onboarding_statuses_from_the_critical_path(store) -> None:
     got = m.compute_metrics(inputs, window)
     assert got["onboarding_completion"] == 1.0
     assert got["median_ttfv_days"] == fv_count - 1
+
+
+def test_what_if_with_the_weights_in_force_gives_the_stored_scores(demo_store) -> None:
+    # The health model's own scores, written by a recompute, recomputed from their stored
+    # category scores with health.toml's weights: the same (category scores are stored to one
+    # decimal, so a score may move by 0.1), and the no-usage cap is kept.
+    from cs_tui.db.health import recompute_health
+    from cs_tui.domain.health_model import load_health_model
+    from tests.conftest import AS_OF
+
+    recompute_health(demo_store, AS_OF)
+    model = load_health_model()
+    points = [p for p in demo_store.backtest_points(Window.ending(AS_OF)) if p.has_snapshot]
+    assert len(points) > 50 and any(p.churned for p in points)
+    weights, cap = bt.model_weights(model), model.no_usage.max_score
+    for p in points:
+        assert bt.what_if_score(p, weights, cap) == pytest.approx(p.score, abs=0.11), p
+    stored = bt.backtest(points, bands=bt.model_bands(model))
+    again = bt.backtest(points, weights, bands=bt.model_bands(model), cap=cap)
+    assert stored.auc is not None and again.auc == pytest.approx(stored.auc, abs=0.01)

@@ -139,3 +139,28 @@ def test_bands_follow_the_health_model_limits() -> None:
     assert result.band("green").renewals == 0
     assert result.band("yellow").renewals == 3
     assert result.band("red").renewals == 3 and result.band("red").churned == 2
+
+
+def test_what_if_keeps_the_no_usage_cap() -> None:
+    idle = BacktestPoint("A", D(2024, 4, 1), True, WEEK, 40, 90, 90, 90, 90, no_usage=True)
+    assert bt.what_if_score(idle, Weights(), cap=40) == 40  # 90 recomputed, capped at 40
+    assert bt.what_if_score(idle, Weights()) == 90  # no cap given
+    busy = BacktestPoint("B", D(2024, 4, 1), False, WEEK, 90, 90, 90, 90, 90)
+    assert bt.what_if_score(busy, Weights(), cap=40) == 90
+    # recomputed scores are rounded to one decimal, as the health model rounds its scores
+    odd = BacktestPoint("C", D(2024, 4, 1), False, WEEK, 0, 70.04, 70.04, 70.04, 70.04)
+    assert bt.what_if_score(odd, Weights(1, 1, 1, 0)) == 70.0
+
+
+def test_weights_and_bands_of_the_health_model() -> None:
+    from cs_tui.domain.health_model import load_health_model
+
+    model = load_health_model()  # the built-in health.toml: DOMAIN.md's 40/30/20/10
+    assert bt.model_weights(model) == Weights(40, 30, 20, 10)
+    assert bt.model_bands(model) == BandLimits(green=80, yellow=60)
+
+
+def test_changes_are_shown_without_negative_zero() -> None:
+    assert bt.format_change(0.0712) == "+7.1%"
+    assert bt.format_change(-0.00001) == "+0.0%"
+    assert bt.format_change(-0.25) == "-25.0%"

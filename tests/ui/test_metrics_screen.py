@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 import pytest
 
 from cs_tui import config
@@ -59,6 +61,14 @@ def mstore(store: Store) -> Store:
     return store
 
 
+def app_on(store: Store):
+    """The app on `store`, keeping the hand-made snapshots: the once-a-session health
+    recompute of the portfolio section would replace them with scores of (absent) usage."""
+    app = make_app(store)
+    app.health_recomputed = True  # the portfolio section's once-per-session flag
+    return app
+
+
 def tile(app, key: str) -> MetricTile:
     return app.screen.query_one(f"#tile-{key}", MetricTile)
 
@@ -69,7 +79,7 @@ async def settle(app, pilot) -> None:
 
 
 async def test_filters_from_the_keyboard(mstore: Store) -> None:
-    app = make_app(mstore)
+    app = app_on(mstore)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5")
         await settle(app, pilot)
@@ -106,7 +116,7 @@ async def test_filters_from_the_keyboard(mstore: Store) -> None:
 
 
 async def test_what_if_weights_recompute_at_once_and_save_nothing(mstore: Store) -> None:
-    app = make_app(mstore)
+    app = app_on(mstore)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5")
         await settle(app, pilot)
@@ -131,7 +141,8 @@ async def test_what_if_weights_recompute_at_once_and_save_nothing(mstore: Store)
         assert panel.what_if.auc == pytest.approx(2 / 3)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert screen.in_force.as_dict() == {
+        assert screen.kept_weights is not None
+        assert screen.kept_weights.as_dict() == {
             "engagement": 40,
             "product": 30,
             "relationship": 0,
@@ -143,3 +154,48 @@ async def test_what_if_weights_recompute_at_once_and_save_nothing(mstore: Store)
     # Kept for the session only: no health.toml written, nothing in the database.
     assert not (config.config_dir() / "health.toml").exists()
     assert mstore.count("settings") == 0 and mstore.count("health_snapshots") == 4
+
+
+async def test_the_what_if_starts_from_the_users_health_toml(mstore: Store) -> None:
+    # The user's copy of health.toml weighs engagement 60 and relationship 0... no: every
+    # category keeps some weight (the model requires it): 55/25/10/10, green from 85.
+    text = resources.files("cs_tui.templates").joinpath("health.toml").read_text()
+    for old, new in [
+        ('id = "engagement"\nlabel = "Engagement"\nweight = 40', "weight = 55"),
+        ('label = "Product"\nweight = 30', "weight = 25"),
+        ('label = "Relationship"\nweight = 20', "weight = 10"),
+        ("green = 80", "green = 85"),
+    ]:
+        head, _, tail = old.rpartition("\n")
+        assert old in text, old
+        text = text.replace(old, f"{head}\n{new}" if head else new)
+    config.config_dir().mkdir(parents=True, exist_ok=True)
+    (config.config_dir() / "health.toml").write_text(text)
+    app = app_on(mstore)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle(app, pilot)
+        panel = app.screen.query_one(BacktestPanel)
+        assert app.screen.query_one(WeightEditor).points == (55, 25, 10, 10)
+        # Stored scores 79, 66, 57, 60 with green from 85: nobody is green.
+        assert panel.baseline.band("green").renewals == 0
+        assert panel.baseline.band("yellow").renewals == 3
+
+
+async def test_coming_back_to_the_section_reads_the_database_again(mstore: Store) -> None:
+    app = app_on(mstore)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle(app, pilot)
+        assert tile(app, "grr").value_text == "81.1%"
+        await pilot.press("1")
+        # Meanwhile a renewal is decided: U3's next one, churned (6600 due, nothing kept).
+        mstore.insert_many(
+            "renewals",
+            ["account_id", "renewal_date", "arr_due", "outcome", "arr_renewed"],
+            [("U3", "2026-09-01", 6600, "churned", 0)],
+        )
+        await pilot.press("5")
+        await settle(app, pilot)
+        # (12000 + 0 + 6000 + 18000 + 0) / (44400 + 6600) = 36000 / 51000
+        assert tile(app, "grr").value_text == "70.6%"
