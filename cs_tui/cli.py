@@ -157,7 +157,6 @@ for command in (
     journey.journey,
     renewals.renewals,
     metrics.metrics,
-    metrics.backtest,
     playbooks.playbooks,
 ):
     cli.add_command(command)
