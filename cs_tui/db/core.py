@@ -178,6 +178,14 @@ class BaseStore:
             dest.close()
         return target
 
+    def rolling_backup(self, label: str) -> Path:
+        """Copy the database to `<file>.before-<label>.bak`, replacing the previous such copy.
+
+        Taken before every import (and, as `.v<N>.bak`, before every migration), so the last
+        known-good state is always one `cp` away.
+        """
+        return self.backup(self.path.with_name(f"{self.path.name}.before-{label}.bak"))
+
     @property
     def schema_version(self) -> int:
         """The number of migrations applied."""

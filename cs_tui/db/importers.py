@@ -231,6 +231,8 @@ def import_csv(
         return _finish(result, problems, csv_file)
 
     plan = _plan(spec, csv_file.header)
+    if not dry_run and store.count("accounts"):
+        store.rolling_backup("import")
     with _bulk_pragmas(store):
         try:
             with store.transaction() as conn:

@@ -65,3 +65,67 @@ def test_backup_is_a_consistent_private_copy(store: Store, tmp_path: Path) -> No
     copy = Store.open(target)
     assert [a.text for a in copy.activities("A1")] == ["in the backup"]
     copy.close()
+
+
+def test_an_import_takes_a_rolling_backup_first(store: Store, tmp_path: Path) -> None:
+    from cs_tui.db.importers import import_csv
+
+    add_accounts(store, [("A1", "Acme", "smb", "professional", "Ana")])
+    csv_file = tmp_path / "tickets.csv"
+    csv_file.write_text(
+        "ticket_id,account_id,opened_at,closed_at,priority\nT1,A1,2026-01-02,,high\n"
+    )
+    assert import_csv(store, "tickets", csv_file).ok
+    backup = store.path.with_name(store.path.name + ".before-import.bak")
+    before = Store.open(backup)
+    assert before.count("accounts") == 1 and before.count("tickets") == 0
+    before.close()
+    assert store.count("tickets") == 1
+
+
+def _import_slowly(db: str, csv_path: str) -> None:
+    from cs_tui.db.importers import import_csv
+
+    s = Store.open(db)
+    import_csv(s, "usage", Path(csv_path))
+
+
+def test_kill_9_half_way_through_an_import_leaves_the_database_as_before(
+    store: Store, tmp_path: Path
+) -> None:
+    import os
+    import signal
+    import time
+
+    add_accounts(store, [("A1", "Acme", "smb", "professional", "Ana")])
+    store.close()
+    rows = 400_000
+    csv_file = tmp_path / "usage.csv"
+    start = dt.date(2000, 1, 1)
+    with csv_file.open("w") as fh:
+        fh.write(
+            "account_id,date,active_users,logins,session_minutes,features_used,"
+            "workflows_completed,integrations_active\n"
+        )
+        for i in range(rows):
+            fh.write(f"A1,{start + dt.timedelta(days=i)},3,5,20,4,1,1\n")
+    ctx = multiprocessing.get_context("spawn")
+    proc = ctx.Process(target=_import_slowly, args=(str(store.path), str(csv_file)))
+    proc.start()
+    # Wait until the import holds the write lock (its transaction has begun), then kill it.
+    deadline = time.monotonic() + 60
+    wal = Path(f"{store.path}-wal")
+    while time.monotonic() < deadline and (not wal.exists() or wal.stat().st_size < 1_000_000):
+        time.sleep(0.01)
+    assert proc.pid is not None
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.join(timeout=30)
+    assert proc.exitcode == -signal.SIGKILL
+    again = Store.open(store.path)
+    assert again.count("usage") == 0  # nothing of the killed import is visible
+    assert again.count("accounts") == 1
+    from cs_tui.db.importers import import_csv
+
+    result = import_csv(again, "usage", csv_file)  # the re-run completes
+    assert result.ok and again.count("usage") == rows
+    again.close()
