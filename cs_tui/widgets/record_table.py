@@ -110,7 +110,11 @@ class RecordTable(DataTable):
             return "" if value is None else ("yes" if value else "no")
         if isinstance(value, int | float):
             return value
-        return escape(literal_str(value, single_line=True))
+        text = str(value)
+        # Fast path (most cells): nothing to escape, nothing to make visible.
+        if text.isprintable() and "[" not in text and "\\" not in text:
+            return text
+        return escape(literal_str(text, single_line=True))
 
     def _backend(self, records: list[dict[str, Any]]) -> ArrowBackend:
         header = tuple(c.label for c in self.columns)
