@@ -150,6 +150,12 @@ class MetricsScreen(SectionScreen):
 
     def on_mount(self) -> None:
         self._show_filters()
+        self.cs_app.derived_changed.subscribe(self, self._derived_changed)
+
+    def _derived_changed(self, what: str) -> None:
+        # The start-up (or post-import) health refresh wrote new snapshots: read them.
+        if what == "health" and self._loading is not None:
+            self._loading = self.load()
 
     def on_screen_resume(self) -> None:
         # Read again each time the section is shown: renewal outcomes, ticks and the health

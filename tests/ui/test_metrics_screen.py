@@ -61,14 +61,6 @@ def mstore(store: Store) -> Store:
     return store
 
 
-def app_on(store: Store):
-    """The app on `store`, keeping the hand-made snapshots: the once-a-session health
-    recompute of the portfolio section would replace them with scores of (absent) usage."""
-    app = make_app(store)
-    app.health_recomputed = True  # the portfolio section's once-per-session flag
-    return app
-
-
 def tile(app, key: str) -> MetricTile:
     return app.screen.query_one(f"#tile-{key}", MetricTile)
 
@@ -79,7 +71,7 @@ async def settle(app, pilot) -> None:
 
 
 async def test_filters_from_the_keyboard(mstore: Store) -> None:
-    app = app_on(mstore)
+    app = make_app(mstore)  # no start-up refresh: the hand-made snapshots stay
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5")
         await settle(app, pilot)
@@ -116,7 +108,7 @@ async def test_filters_from_the_keyboard(mstore: Store) -> None:
 
 
 async def test_what_if_weights_recompute_at_once_and_save_nothing(mstore: Store) -> None:
-    app = app_on(mstore)
+    app = make_app(mstore)  # no start-up refresh: the hand-made snapshots stay
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5")
         await settle(app, pilot)
@@ -171,7 +163,7 @@ async def test_the_what_if_starts_from_the_users_health_toml(mstore: Store) -> N
         text = text.replace(old, f"{head}\n{new}" if head else new)
     config.config_dir().mkdir(parents=True, exist_ok=True)
     (config.config_dir() / "health.toml").write_text(text)
-    app = app_on(mstore)
+    app = make_app(mstore)  # no start-up refresh: the hand-made snapshots stay
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5")
         await settle(app, pilot)
@@ -183,7 +175,7 @@ async def test_the_what_if_starts_from_the_users_health_toml(mstore: Store) -> N
 
 
 async def test_coming_back_to_the_section_reads_the_database_again(mstore: Store) -> None:
-    app = app_on(mstore)
+    app = make_app(mstore)  # no start-up refresh: the hand-made snapshots stay
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5")
         await settle(app, pilot)
@@ -199,3 +191,18 @@ async def test_coming_back_to_the_section_reads_the_database_again(mstore: Store
         await settle(app, pilot)
         # (12000 + 0 + 6000 + 18000 + 0) / (44400 + 6600) = 36000 / 51000
         assert tile(app, "grr").value_text == "70.6%"
+
+
+async def test_the_start_up_health_refresh_fills_the_section(demo_store: Store) -> None:
+    # No health history yet (as after an import): the start-up refresh writes it while the
+    # section is open, and the section reads it when the app says health changed.
+    with demo_store.transaction() as conn:
+        conn.execute("DELETE FROM health_snapshots")
+    app = make_app(demo_store, refresh=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await settle(app, pilot)
+        assert demo_store.count("health_snapshots") > 0
+        assert tile(app, "avg_health").value_text != "—"
+        panel = app.screen.query_one(BacktestPanel)
+        assert panel.baseline.renewals > 0 and panel.baseline.auc is not None
