@@ -99,7 +99,7 @@ def test_kill_9_half_way_through_an_import_leaves_the_database_as_before(
 
     add_accounts(store, [("A1", "Acme", "smb", "professional", "Ana")])
     store.close()
-    rows = 400_000
+    rows = 150_000
     csv_file = tmp_path / "usage.csv"
     start = dt.date(2000, 1, 1)
     with csv_file.open("w") as fh:
@@ -115,7 +115,7 @@ def test_kill_9_half_way_through_an_import_leaves_the_database_as_before(
     # Wait until the import holds the write lock (its transaction has begun), then kill it.
     deadline = time.monotonic() + 60
     wal = Path(f"{store.path}-wal")
-    while time.monotonic() < deadline and (not wal.exists() or wal.stat().st_size < 1_000_000):
+    while time.monotonic() < deadline and (not wal.exists() or wal.stat().st_size < 500_000):
         time.sleep(0.01)
     assert proc.pid is not None
     os.kill(proc.pid, signal.SIGKILL)

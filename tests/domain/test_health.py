@@ -338,7 +338,7 @@ def _score(data: HealthInputs) -> float:
     return float(compute_health(MODEL, data, [AS_OF]).scores.loc[0, "score"])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(portfolios())
 def test_score_always_within_0_100_with_consistent_band(
     case: tuple[HealthInputs, int, int],
@@ -351,7 +351,7 @@ def test_score_always_within_0_100_with_consistent_band(
         assert pd.isna(s[c]) or 0 <= s[c] <= 100
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(portfolios())
 def test_more_logins_never_lower_the_score(case: tuple[HealthInputs, int, int]) -> None:
     data, day, extra = case
@@ -382,7 +382,7 @@ def test_more_logins_never_lower_the_score(case: tuple[HealthInputs, int, int]) 
     assert _score(more) >= _score(data)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(portfolios())
 def test_fewer_tickets_never_lower_the_score(case: tuple[HealthInputs, int, int]) -> None:
     data, _, _ = case

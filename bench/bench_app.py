@@ -1,0 +1,121 @@
+"""The workstation on a large portfolio: first frame, filter keystroke, section switch, memory.
+
+Run: python -m bench.bench_app --db bench/.cache/demo-10000.db  (built if missing)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.common import report
+
+AS_OF = dt.date(2026, 10, 1)
+
+# Runs in a fresh interpreter so that imports count towards the first frame, as for a user.
+PROBE = r"""
+import time
+t0 = time.perf_counter()
+import asyncio, datetime as dt, json, resource, sys
+from pathlib import Path
+from cs_tui.app import CsApp
+from cs_tui.db.store import Store
+from cs_tui.widgets.filter_bar import FilterBar
+from cs_tui.widgets.record_table import RecordTable
+
+async def main():
+    store = Store.open(sys.argv[1])
+    app = CsApp(store, as_of=dt.date.fromisoformat(sys.argv[2]), refresh_on_start=False)
+    out = {}
+    async with app.run_test(size=(160, 48)) as pilot:
+        table = app.screen.query_one("#portfolio-table", RecordTable)
+        while table.row_count == 0:
+            await asyncio.sleep(0.005)
+        await pilot.pause()
+        out["first_frame"] = time.perf_counter() - t0
+        out["rows"] = table.row_count
+        bar = app.screen.query_one(FilterBar)
+        times = []
+        for text in ["a", "ac", "acm", "acme", "acm", "ac", "a", ""]:
+            start = time.perf_counter()
+            bar.value = text
+            await pilot.pause()
+            times.append(time.perf_counter() - start)
+        out["filter_ms"] = 1000 * sorted(times)[len(times) // 2]
+        out["filter_ms_max"] = 1000 * max(times)
+        switches = []
+        for mode in ["journey", "renewals", "playbooks", "metrics", "portfolio"] * 2:
+            start = time.perf_counter()
+            app.switch_mode(mode)
+            await pilot.pause()
+            switches.append(time.perf_counter() - start)
+        out["switch_ms"] = 1000 * sorted(switches[5:])[2]  # second round: screens mounted
+        out["switch_first_ms"] = 1000 * max(switches[:5])
+        await app.workers.wait_for_complete()
+        out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+
+asyncio.run(main())
+"""
+
+
+def ensure_demo(path: Path, accounts: int) -> None:
+    """Build the demo portfolio (with health history and playbook runs) unless it exists."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"building a {accounts:,}-account demo at {path} (once)...", flush=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cs_tui",
+            "demo",
+            "--db",
+            str(path),
+            "--accounts",
+            str(accounts),
+            "--as-of",
+            AS_OF.isoformat(),
+        ],
+        check=True,
+    )
+
+
+def main() -> None:
+    """Measure and report."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--accounts", type=int, default=10_000)
+    parser.add_argument("--db", type=Path, default=None)
+    args = parser.parse_args()
+    db = args.db or Path(__file__).with_name(".cache") / f"demo-{args.accounts}.db"
+    ensure_demo(db, args.accounts)
+    probe = subprocess.run(
+        [sys.executable, "-c", PROBE, str(db), AS_OF.isoformat()],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    out = json.loads(probe.stdout.strip().splitlines()[-1])
+    label = f"{args.accounts:,} accounts"
+    report("first_frame", out["first_frame"], label=label, accounts=args.accounts)
+    report("filter_keystroke", out["filter_ms"], label=f"{label}, median", accounts=args.accounts)
+    report(
+        "filter_keystroke", out["filter_ms_max"], label=f"{label}, worst", accounts=args.accounts
+    )
+    report("section_switch", out["switch_ms"], label=label, accounts=args.accounts)
+    report(
+        "section_switch",
+        out["switch_first_ms"],
+        label=f"{label}, first visit",
+        accounts=args.accounts,
+    )
+    report("resident_memory", out["rss_mb"], label=label, accounts=args.accounts)
+
+
+if __name__ == "__main__":
+    main()
