@@ -9,7 +9,7 @@ plus one row at the as-of date of the latest recompute when that is not a Sunday
 | score | 0-100, one decimal |
 | band | green / yellow / red (from the model's bands) |
 | engagement, product, relationship, business | category scores 0-100 (NULL: no data) |
-| change_30d | score minus the score 30 days before (NULL when the account is newer) |
+| change_30d | score minus the score 30 days before (the row at the as-of date), or minus the score of the week-end 4 weeks before (28 days, week-end rows); NULL without data then |
 | no_usage | 1 when no usage in the no-usage window capped the score |
 
 `recompute_health(store, as_of)` keeps it current. Only the latest row set and manual
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
     from cs_tui.domain.health import HealthInputs, HealthResult
 
+HISTORY_CHANGE_DAYS = 28
+"""Week-end rows' `change_30d` compares with the week-end four weeks earlier."""
 CURRENT_KEY = "health.current"
 """Settings-table key: the as-of date of the latest full recompute (its rows may be off a
 week-end; the next recompute at another date replaces them)."""
@@ -770,9 +772,11 @@ def _history(
     import queue
     import threading
 
-    from cs_tui.domain.health import compute_health, dates_for_change
+    from cs_tui.domain.health import compute_health
 
-    dates = dates_for_change(weeks)
+    # Week-end rows compare with the week-end four weeks before (28 days): those dates are
+    # (nearly all) computed anyway, which halves the work against an exact 30 days.
+    dates = sorted(set(weeks) | {w - dt.timedelta(days=HISTORY_CHANGE_DAYS) for w in weeks})
     wanted = set(weeks)
     chunks = store.account_rowid_chunks(chunk)
     ready: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=2)
@@ -801,7 +805,9 @@ def _history(
             inputs, error = ready.get()
             if error is not None:
                 raise error
-            scores = compute_health(model, inputs, dates, stale_days=stale_days).scores
+            scores = compute_health(
+                model, inputs, dates, stale_days=stale_days, change_days=HISTORY_CHANGE_DAYS
+            ).scores
             store.write_health_snapshots(scores[scores["as_of"].isin(wanted)])
     finally:
         for t in loaders:

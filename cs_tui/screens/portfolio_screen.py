@@ -75,7 +75,7 @@ COLUMNS = [
     Col("score", "Health", fmt=_score),
     Col("band_rank", "Band", fmt=_band),
     Col("change_30d", "30d", fmt=change_markup),
-    Col("trend", "12 weeks", fmt=_trend),
+    Col("trend", "12 weeks", fmt=_trend, width=12),  # fixed: the first frame has none yet
     Col("arr", "ARR", fmt=_money),
     Col("days_to_renewal", "Renewal in", fmt=_days),
     Col("csm", "CSM"),

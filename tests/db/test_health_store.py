@@ -125,6 +125,18 @@ def test_history_is_computed_once_and_redone_when_the_past_changes(store: Store)
     ]
     assert first.weeks == len(weeks) > 20
     assert set(store.health_weeks()) == {*weeks, AS_OF}
+    # Week-end rows compare with the week-end four weeks before.
+    rows = dict(
+        store.query(
+            "SELECT week, score FROM health_snapshots WHERE account_id = 'A2' AND week IN (?, ?)",
+            [weeks[-1].isoformat(), weeks[-5].isoformat()],
+        )
+    )
+    change = store.query(
+        "SELECT change_30d FROM health_snapshots WHERE account_id = 'A2' AND week = ?",
+        [weeks[-1].isoformat()],
+    )[0][0]
+    assert change == round(rows[weeks[-1].isoformat()] - rows[weeks[-5].isoformat()], 1)
     assert store.get_setting(FINGERPRINT_KEY)
     again = recompute_health(store, AS_OF, history="auto", stale_days=90)
     assert again.weeks == 0
