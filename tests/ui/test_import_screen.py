@@ -86,7 +86,7 @@ async def test_check_then_import_writes_and_rebuilds_the_portfolio(store: Store)
         await pilot.press("ctrl+s")
         await wait_for_workers(app)
         await pilot.pause()
-        assert app.screen is screen  # no error panel on top (a failed worker shows one)
+        assert app.screen == screen  # no error panel on top (a failed worker shows one)
         assert store.count("accounts") == 10
         assert store.get_setting("derived_stale") == "0"  # health recomputed after the import
         assert store.latest_health_week(app.as_of) == app.as_of
