@@ -2,8 +2,8 @@
 
 Reached from the command palette ("Import a CSV file"). It is a mode of its own, so that after
 an import every section can be rebuilt from the database before it is shown again. After an
-import that changed data, health is recomputed in the same worker (clearing `derived_stale`)
-and the playbook triggers are evaluated.
+import that changed data, `refresh_derived` recomputes health and runs the playbook triggers
+in the same worker (clearing `derived_stale`).
 Checking and importing run in a worker thread with a progress bar; the report is the same as
 `cs-tui import` prints: `FILE:LINE: column: message`, or the counts.
 """
@@ -22,9 +22,11 @@ from textual.reactive import var
 from textual.suggester import Suggester
 from textual.widgets import Input, OptionList, ProgressBar, Select, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from cs_tui.db.importers import KINDS, ImportResult, import_csv
 from cs_tui.screens.base import SectionScreen
+from cs_tui.screens.error_modal import ErrorModal
 from cs_tui.widgets.literal import literal, literal_str
 
 if TYPE_CHECKING:
@@ -224,17 +226,16 @@ class ImportScreen(SectionScreen):
         self.app.call_from_thread(self.finished, result, kind, typed)
 
     def refresh_health(self, bar: ProgressBar) -> None:
-        """Bring health up to date after an import (in the worker) and clear the stale mark."""
+        """Bring health and playbook runs up to date after an import (in the worker)."""
         from cs_tui.config import ConfigError
-        from cs_tui.db.health import recompute_health
-        from cs_tui.db.importers import DERIVED_STALE
+        from cs_tui.db.derived import refresh_derived
 
         def progress(_stage: str, fraction: float) -> None:
             self.app.call_from_thread(bar.update, total=1.0, progress=fraction)
 
         app = self.cs_app
         try:
-            recompute_health(
+            refresh_derived(
                 self.store,
                 app.as_of,
                 stale_days=app.settings.manual_measure_stale_days,
@@ -242,8 +243,16 @@ class ImportScreen(SectionScreen):
             )
         except ConfigError as error:  # a broken health.toml: the import itself stands
             self.app.call_from_thread(self.notify, str(error), title="Health not recomputed")
-            return
-        self.store.set_setting(DERIVED_STALE, "0")
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        # Worker.StateChanged does not bubble: the app's error panel never hears of a failure
+        # in a screen's worker, so this screen shows it itself.
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.busy = False
+            self.checked = None
+            self.show_status("Something went wrong; see the error panel.")
+            self.app.push_screen(ErrorModal(event.worker.name, event.worker.error))
 
     def failed(self, message: str) -> None:
         """The database refused the import (read-only, locked...)."""
@@ -275,7 +284,6 @@ class ImportScreen(SectionScreen):
         self.show_status(f"Imported {typed}.")
         self.notify(literal_str(result.summary()), title="Imported", markup=False)
         self.cs_app.reset_sections()
-        self.cs_app.evaluate_playbooks()  # triggers may fire on the new data
 
     def show_status(self, text: str) -> None:
         """Say what is happening (user text shown literally)."""

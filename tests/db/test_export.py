@@ -19,6 +19,7 @@ from cs_tui.db.export import (
 from cs_tui.db.importers import import_csv
 from cs_tui.db.store import Store
 from cs_tui.domain.rows import KINDS
+from tests.conftest import AS_OF
 
 
 @pytest.mark.parametrize(
@@ -82,4 +83,34 @@ def test_demo_export_then_import_into_a_fresh_database_gives_the_same_data(
         assert kind_rows(fresh, kind) == kind_rows(demo_store, kind), kind
     again = import_csv(fresh, "usage", tmp_path / "usage.csv")
     assert again.changed == 0
+    assert figures(fresh) == figures(demo_store)
     fresh.close()
+
+
+# The metrics that imported data alone determines (health and onboarding come from the
+# health snapshots and milestone ticks, which are not import kinds).
+FROM_IMPORTED_DATA = (
+    "clv",
+    "eligible_churn",
+    "grr",
+    "nrr",
+    "logo_churn",
+    "nps",
+    "csat",
+    "starting_mrr",
+    "avg_mrr",
+    "monthly_churn",
+    "expansion_rate",
+    "median_resolution_days",
+    "advocates",
+    "contacts_per_account",
+)
+
+
+def figures(store: Store) -> dict[str, object]:
+    from cs_tui.domain.metrics import Window, compute_metrics
+
+    window = Window.ending(AS_OF)
+    values = compute_metrics(store.metric_inputs(window), window)
+    assert values["nrr"] is not None and values["nps"] is not None  # a window with data
+    return {key: values[key] for key in FROM_IMPORTED_DATA}

@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets._toast import Toast
-from textual.worker import WorkerCancelled
 
 from cs_tui.db.store import Store
 from cs_tui.screens.import_screen import ImportScreen, kind_from_name
 from cs_tui.screens.portfolio_screen import PortfolioScreen
 from cs_tui.widgets.record_table import RecordTable
-from tests.ui.helpers import SIZE, make_app
+from tests.ui.helpers import SIZE, make_app, wait_for_workers
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-
-
-async def settle(app: Any) -> None:
-    """Wait for every worker; one cancelled by a newer run of its group is not a failure."""
-    for _ in range(100):
-        try:
-            await app.workers.wait_for_complete()
-            return
-        except WorkerCancelled:
-            continue
 
 
 def report_lines(screen: ImportScreen) -> list[str]:
@@ -61,7 +49,7 @@ async def test_check_lists_every_problem_and_import_stays_locked(store: Store) -
         path = str(FIXTURES / "bad" / "surveys_score_out_of_range.csv")
         screen.query_one("#import-path", Input).value = path
         await pilot.press("enter")
-        await settle(app)
+        await wait_for_workers(app)
         await pilot.pause()
         assert screen.kind == "surveys"  # chosen from the file name
         assert report_lines(screen) == [
@@ -71,7 +59,7 @@ async def test_check_lists_every_problem_and_import_stays_locked(store: Store) -
         assert status(screen).startswith("2 problems in ")
         assert screen.check_action("run_import", ()) is None  # shown, but disabled
         await pilot.press("ctrl+s")
-        await settle(app)
+        await wait_for_workers(app)
         assert store.count("surveys") == 0
         assert store.get_setting("derived_stale") is None
 
@@ -79,7 +67,7 @@ async def test_check_lists_every_problem_and_import_stays_locked(store: Store) -
 async def test_check_then_import_writes_and_rebuilds_the_portfolio(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(app)
+        await wait_for_workers(app)
         app.open_import("accounts")
         await pilot.pause()
         screen = app.screen
@@ -87,7 +75,7 @@ async def test_check_then_import_writes_and_rebuilds_the_portfolio(store: Store)
         await pilot.press(*"fixtures/valid/accounts.csv".replace("fixtures/", ""))  # typed
         screen.query_one("#import-path", Input).value = str(FIXTURES / "valid" / "accounts.csv")
         await pilot.press("ctrl+r")
-        await settle(app)
+        await wait_for_workers(app)
         await pilot.pause()
         assert report_lines(screen) == [
             "accounts: 10 rows: 10 would be inserted, 0 would be updated, 0 unchanged; "
@@ -96,8 +84,9 @@ async def test_check_then_import_writes_and_rebuilds_the_portfolio(store: Store)
         assert store.count("accounts") == 0  # a check writes nothing
         assert screen.check_action("run_import", ()) is True
         await pilot.press("ctrl+s")
-        await settle(app)
+        await wait_for_workers(app)
         await pilot.pause()
+        assert app.screen == screen  # no error panel on top (a failed worker shows one)
         assert store.count("accounts") == 10
         assert store.get_setting("derived_stale") == "0"  # health recomputed after the import
         assert store.latest_health_week(app.as_of) == app.as_of
@@ -110,7 +99,7 @@ async def test_check_then_import_writes_and_rebuilds_the_portfolio(store: Store)
         ]
         assert screen.check_action("run_import", ()) is None  # import once per check
         await pilot.press("escape")
-        await settle(app)
+        await wait_for_workers(app)
         await pilot.pause()
         assert app.current_mode == "portfolio"
         assert isinstance(app.screen, PortfolioScreen)
@@ -127,7 +116,7 @@ async def test_editing_the_path_after_a_check_locks_the_import_again(store: Stor
         assert isinstance(screen, ImportScreen)
         screen.query_one("#import-path", Input).value = str(FIXTURES / "valid" / "accounts.csv")
         await pilot.press("enter")
-        await settle(app)
+        await wait_for_workers(app)
         await pilot.pause()
         assert screen.check_action("run_import", ()) is True
         await pilot.press("x")

@@ -8,32 +8,20 @@ visible as ␛), in the portfolio table, on the account screen and in its tables
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from textual.widgets import Static, TabbedContent
-from textual.worker import WorkerCancelled
 
 from cs_tui.db.importers import import_csv
 from cs_tui.db.store import Store
 from cs_tui.domain.rows import KINDS
 from cs_tui.screens.account_screen import AccountScreen
 from cs_tui.widgets.record_table import RecordTable
-from tests.ui.helpers import SIZE, make_app
+from tests.ui.helpers import SIZE, make_app, wait_for_workers
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "valid"
 ESCAPED = (
     "A011,Evil \x1b[2J\x1b]8;;https://x\x07Co,smb,professional,Sam Okafor,2026-01-05,,90,3,,\n"
 )
-
-
-async def settle(app: Any) -> None:
-    """Wait for every worker; one cancelled by a newer run of its group is not a failure."""
-    for _ in range(100):
-        try:
-            await app.workers.wait_for_complete()
-            return
-        except WorkerCancelled:
-            continue
 
 
 def load(store: Store, tmp_path: Path) -> None:
@@ -55,7 +43,7 @@ async def test_portfolio_cells_show_names_exactly_as_imported(store: Store, tmp_
     load(store, tmp_path)
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+        await wait_for_workers(app)
         await pilot.pause()
         table = app.screen.query_one(RecordTable)
         assert "[bold red]Globex[/bold red]" in row_text(table, "A002")
@@ -73,9 +61,9 @@ async def test_account_screen_and_its_tables_show_text_literally(
     load(store, tmp_path)
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+        await wait_for_workers(app)
         app.open_account("A004")
-        await settle(app)
+        await wait_for_workers(app)
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, AccountScreen)
@@ -89,7 +77,7 @@ async def test_account_screen_and_its_tables_show_text_literally(
         assert "\x1b" not in comment
 
         app.open_account("A011")
-        await settle(app)
+        await wait_for_workers(app)
         await pilot.pause()
         evil = str(app.screen.query_one("#account-name", Static).render())
         assert evil == "Evil ␛[2J␛]8;;https://x␇Co"
@@ -101,9 +89,9 @@ async def test_survey_comments_with_links_and_actions_stay_text(
     load(store, tmp_path)
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app)
+        await wait_for_workers(app)
         app.open_account("A010")
-        await settle(app)
+        await wait_for_workers(app)
         await pilot.pause()
         screen = app.screen
         screen.query_one(TabbedContent).active = "tab-support"

@@ -7,34 +7,23 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input
-from textual.worker import WorkerCancelled
 
 from cs_tui.db.store import Store
-from tests.ui.helpers import SIZE, make_app
+from tests.ui.helpers import SIZE, make_app, wait_for_workers
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def settle(app: Any) -> None:
-    """Wait for every worker; one cancelled by a newer run of its group is not a failure."""
-    for _ in range(100):
-        try:
-            await app.workers.wait_for_complete()
-            return
-        except WorkerCancelled:
-            continue
-
-
 def check(path: str, kind: str) -> Any:
     async def run_before(pilot: Any) -> None:
-        await settle(pilot.app)
+        await wait_for_workers(pilot.app)
         pilot.app.open_import(kind)
         await pilot.pause()
         field = pilot.app.screen.query_one("#import-path", Input)
         field.cursor_blink = False  # a blinking cursor would make the snapshot flaky
         field.value = path
         await pilot.press("enter")
-        await settle(pilot.app)
+        await wait_for_workers(pilot.app)
         await pilot.pause()
 
     return run_before
