@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, cast
+from typing import ClassVar
 
 from rich.table import Table
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,7 +18,7 @@ from cs_tui.screens.timeline_screen import TimelineScreen
 from cs_tui.widgets.account_health import AccountHealth
 from cs_tui.widgets.account_journey import AccountJourney
 from cs_tui.widgets.account_playbooks import AccountPlaybooks
-from cs_tui.widgets.literal import literal
+from cs_tui.widgets.literal import literal, literal_str
 from cs_tui.widgets.record_table import Col, RecordTable
 
 
@@ -170,7 +169,9 @@ class AccountScreen(SectionScreen):
         if not text:
             return
         self.store.add_activity(self.account_id, "note", self.cs_app.as_of, self.cs_app.user, text)
-        self.notify("Note saved", title=cast(str, Text(self.account.name).plain))
+        self.notify(
+            "Note saved", title=literal_str(self.account.name, single_line=True), markup=False
+        )
         self.query_one(TabbedContent).active = "tab-activity"
         self.load()
 

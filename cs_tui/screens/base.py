@@ -8,12 +8,14 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from cs_tui.widgets.worker_errors import ReportsWorkerErrors
+
 if TYPE_CHECKING:
     from cs_tui.app import CsApp
     from cs_tui.db.store import Store
 
 
-class SectionScreen(Screen[None]):
+class SectionScreen(ReportsWorkerErrors, Screen[None]):
     """A section of the workstation: header, a body from `compose_body`, and the footer."""
 
     @property

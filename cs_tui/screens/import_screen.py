@@ -26,7 +26,6 @@ from textual.worker import Worker, WorkerState
 
 from cs_tui.db.importers import KINDS, ImportResult, import_csv
 from cs_tui.screens.base import SectionScreen
-from cs_tui.screens.error_modal import ErrorModal
 from cs_tui.widgets.literal import literal, literal_str
 
 if TYPE_CHECKING:
@@ -252,7 +251,7 @@ class ImportScreen(SectionScreen):
             self.busy = False
             self.checked = None
             self.show_status("Something went wrong; see the error panel.")
-            self.app.push_screen(ErrorModal(event.worker.name, event.worker.error))
+            # (the panel itself is opened by SectionScreen's ReportsWorkerErrors)
 
     def failed(self, message: str) -> None:
         """The database refused the import (read-only, locked...)."""

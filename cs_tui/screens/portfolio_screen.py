@@ -258,8 +258,19 @@ class PortfolioScreen(SectionScreen):
                 scope=scope,
             )
         )
-        self._show_rollup()
-        self._show_charts()
+        # Charts and the rollup are drawn when their tab is shown, not on every keystroke.
+        active = self.query_one("#portfolio-views", TabbedContent).active
+        if active == "view-rollup":
+            self._show_rollup()
+        elif active == "view-charts":
+            self._show_charts()
+
+    @on(TabbedContent.TabActivated, "#portfolio-views")
+    def _view_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "view-rollup":
+            self._show_rollup()
+        elif event.pane.id == "view-charts":
+            self._show_charts()
 
     def _show_rollup(self) -> None:
         table = self.query_one("#rollup-table", RecordTable)

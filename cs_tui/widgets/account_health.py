@@ -22,6 +22,7 @@ from cs_tui.domain.models import ManualMeasure
 from cs_tui.widgets.health_badge import BAND_STYLE, band_text, bar, change_text
 from cs_tui.widgets.literal import literal_str
 from cs_tui.widgets.record_table import Col, RecordTable
+from cs_tui.widgets.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from cs_tui.app import CsApp
@@ -157,7 +158,7 @@ MANUAL_COLUMNS = [
 ]
 
 
-class AccountHealth(Vertical):
+class AccountHealth(ReportsWorkerErrors, Vertical):
     """The Health tab: why the score is what it is, its trend, and the manual measures."""
 
     DEFAULT_CSS = """

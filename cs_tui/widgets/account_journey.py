@@ -23,6 +23,7 @@ from cs_tui.widgets.milestone_ribbon import (
     legend,
     status_text,
 )
+from cs_tui.widgets.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from cs_tui.app import CsApp
@@ -71,7 +72,7 @@ def summary(path: Path, barriers: list[Barrier]) -> Group:
     return Group(*lines)
 
 
-class AccountJourney(VerticalScroll):
+class AccountJourney(ReportsWorkerErrors, VerticalScroll):
     """The Journey tab: this customer's critical path at a glance."""
 
     DEFAULT_CSS = """

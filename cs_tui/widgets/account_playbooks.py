@@ -18,6 +18,7 @@ from cs_tui.config import load_template
 from cs_tui.domain.models import PlaybookRun, PlaybookTask
 from cs_tui.domain.playbooks import PlaybookStateError, PlaybookTemplate
 from cs_tui.widgets.literal import literal
+from cs_tui.widgets.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from cs_tui.app import CsApp
@@ -51,7 +52,7 @@ def run_state(run: PlaybookRun, tasks: list[PlaybookTask]) -> Text:
     return literal(text, single_line=True)
 
 
-class AccountPlaybooks(Vertical):
+class AccountPlaybooks(ReportsWorkerErrors, Vertical):
     """Every run of one account (open first) with its checklist.
 
     `space` ticks the task under the cursor (again: not done), `p` starts a playbook by hand,

@@ -147,3 +147,22 @@ async def test_a_crash_in_a_screen_shows_an_error_panel_and_keeps_the_session(
         await pilot.press("escape")
         assert isinstance(app.screen, PortfolioScreen)
         assert app.is_running
+
+
+async def test_a_failing_screen_worker_opens_the_error_panel(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_accounts(store, ACCOUNTS)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(type(store), "portfolio_health", broken)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ErrorModal):
+                break
+        assert isinstance(app.screen, ErrorModal)
+        assert "disk on fire" in repr(app.screen.error)
