@@ -7,6 +7,7 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets._toast import Toast
 
+from cs_tui.app import CsApp
 from cs_tui.db.store import Store
 from cs_tui.screens.import_screen import ImportScreen, kind_from_name
 from cs_tui.screens.portfolio_screen import PortfolioScreen
@@ -14,6 +15,12 @@ from cs_tui.widgets.record_table import RecordTable
 from tests.ui.helpers import SIZE, make_app, wait_for_workers
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def shown_import_screen(app: CsApp) -> ImportScreen:
+    screen = app.screen
+    assert isinstance(screen, ImportScreen)
+    return screen
 
 
 def report_lines(screen: ImportScreen) -> list[str]:
@@ -32,8 +39,7 @@ async def test_palette_opens_the_import_screen_with_the_kind_chosen(store: Store
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ImportScreen)
+        screen = shown_import_screen(app)
         assert app.current_mode == "import"
         assert screen.query_one("#import-kind", Select).value == "usage"
         assert screen.query_one("#import-path", Input).has_focus
@@ -44,8 +50,7 @@ async def test_check_lists_every_problem_and_import_stays_locked(store: Store) -
     async with app.run_test(size=SIZE) as pilot:
         app.open_import()
         await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ImportScreen)
+        screen = shown_import_screen(app)
         path = str(FIXTURES / "bad" / "surveys_score_out_of_range.csv")
         screen.query_one("#import-path", Input).value = path
         await pilot.press("enter")
@@ -70,9 +75,7 @@ async def test_check_then_import_writes_and_rebuilds_the_portfolio(store: Store)
         await wait_for_workers(app)
         app.open_import("accounts")
         await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ImportScreen)
-        await pilot.press(*"fixtures/valid/accounts.csv".replace("fixtures/", ""))  # typed
+        screen = shown_import_screen(app)
         screen.query_one("#import-path", Input).value = str(FIXTURES / "valid" / "accounts.csv")
         await pilot.press("ctrl+r")
         await wait_for_workers(app)
@@ -112,8 +115,7 @@ async def test_editing_the_path_after_a_check_locks_the_import_again(store: Stor
     async with app.run_test(size=SIZE) as pilot:
         app.open_import()
         await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ImportScreen)
+        screen = shown_import_screen(app)
         screen.query_one("#import-path", Input).value = str(FIXTURES / "valid" / "accounts.csv")
         await pilot.press("enter")
         await wait_for_workers(app)
