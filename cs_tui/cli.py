@@ -136,21 +136,6 @@ def backup(db: Path | None, out: Path | None, as_of: dt.date | None) -> None:
     click.echo(f"Backed up {store.path} to {target}")
 
 
-JOURNEY_FIELDS = [
-    "account_id",
-    "name",
-    "csm",
-    "week",
-    "expected_stage",
-    "reached_stage",
-    "status",
-    "weeks_behind",
-    "open_barriers",
-    "next_milestone",
-    "next_due",
-]
-
-
 for command in (
     importing.import_,
     health.health,
