@@ -184,22 +184,22 @@ class CsApp(App[None]):
             self.push_screen(AccountScreen(account_id))
 
     def action_help(self) -> None:
-        """Show every binding in force."""
-        rows: list[tuple[str, str, str]] = []
+        """Show every binding in force: cs-tui's own first, then the widgets' standard keys."""
+        ours: list[tuple[str, str, str]] = []
+        standard: list[tuple[str, str, str]] = []
         seen: set[tuple[str, str]] = set()
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             if (key, binding.action) in seen:
                 continue
             seen.add((key, binding.action))
-            rows.append(
-                (
-                    self.get_key_display(binding),
-                    binding.description or binding.action,
-                    active.tooltip or binding.tooltip or "",
-                )
+            row = (
+                self.get_key_display(binding),
+                binding.description or binding.action,
+                active.tooltip or binding.tooltip or "",
             )
-        self.push_screen(HelpScreen(rows))
+            (ours if binding.id else standard).append(row)
+        self.push_screen(HelpScreen(ours + standard))
 
     @work(thread=True, exclusive=True, group="derived", exit_on_error=False)
     def refresh_derived(self) -> None:
