@@ -86,7 +86,7 @@ class RecordTable(DataTable):
         self.columns = list(columns)
         self.key_field = key
         self.records: list[dict[str, Any]] = []
-        self._cell_cache: dict[int, tuple[dict[str, Any], tuple[Any, ...]]] = {}
+        self._cell_cache: dict[int, tuple[dict[str, Any], tuple[Any, ...], tuple[Any, ...]]] = {}
         self.sort_key = sort_key
         self.reverse = reverse
         super().__init__(
@@ -121,16 +121,22 @@ class RecordTable(DataTable):
         """The displayed cells of `record`, formatted once per record object.
 
         Filtering shows the same record dicts again and again: formatting them once keeps a
-        keystroke cheap on a 10,000-row table. A caller that changes a record passes a new one.
+        keystroke cheap on a 10,000-row table. A record whose shown values changed (in place)
+        is formatted again.
         """
+        values = self._values(record)
         hit = self._cell_cache.get(id(record))
-        if hit is not None and hit[0] is record:
-            return hit[1]
+        if hit is not None and hit[0] is record and hit[1] == values:
+            return hit[2]
         cells = tuple(self._cell(c, record) for c in self.columns)
         if len(self._cell_cache) > 200_000:
             self._cell_cache.clear()
-        self._cell_cache[id(record)] = (record, cells)
+        self._cell_cache[id(record)] = (record, values, cells)
         return cells
+
+    def _values(self, record: dict[str, Any]) -> tuple[Any, ...]:
+        """The raw values `record` shows: a record changed in place is formatted again."""
+        return tuple(record.get(c.key) for c in self.columns)
 
     def _backend(self, records: list[dict[str, Any]]) -> ArrowBackend:
         header = tuple(c.label for c in self.columns)

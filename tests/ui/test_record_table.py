@@ -30,3 +30,23 @@ def test_plain_text_and_numbers_pass_through() -> None:
     assert shown(1234.5) == "1234.5"
     assert shown(None) == ""
     assert shown(True) == "yes"
+
+
+async def test_a_record_changed_in_place_is_shown_changed() -> None:
+    from textual.app import App, ComposeResult
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield RecordTable([Col("k", "Key"), Col("when", "When")], key="k", sort_key="k")
+
+    app = One()
+    async with app.run_test() as pilot:
+        table = app.query_one(RecordTable)
+        records = [{"k": "a", "when": "today"}, {"k": "b", "when": "this week"}]
+        table.set_records(records)
+        table.set_records(records[:1])  # a filter: the same record objects again
+        assert table.get_row_at(0) == ["a", "today"]
+        records[0]["when"] = "done"  # ticked in place, then shown again
+        table.set_records(records)
+        await pilot.pause()
+        assert [table.get_row_at(i) for i in range(2)] == [["a", "done"], ["b", "this week"]]
