@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cs_tui.db.accounts import ACCOUNT_COLUMNS
 from cs_tui.db.store import Store
 
 AS_OF = dt.date(2026, 10, 1)
@@ -72,17 +73,6 @@ def add_accounts(store: Store, rows: list[tuple[str, str, str, str, str]]) -> No
     """Insert (account_id, name, segment, edition, csm) accounts with plain defaults."""
     store.insert_many(
         "accounts",
-        [
-            "account_id",
-            "name",
-            "segment",
-            "edition",
-            "csm",
-            "start_date",
-            "renewal_date",
-            "mrr",
-            "licensed_users",
-            "status",
-        ],
-        [(*r, "2025-11-01", "2026-11-01", 1000.0, 20, "active") for r in rows],
+        ACCOUNT_COLUMNS,
+        [(*r, "2025-11-01", "2026-11-01", 1000.0, 20, "active", None) for r in rows],
     )

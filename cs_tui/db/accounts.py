@@ -15,6 +15,21 @@ from cs_tui.domain.models import (
     Ticket,
 )
 
+ACCOUNT_COLUMNS = (
+    "account_id",
+    "name",
+    "segment",
+    "edition",
+    "csm",
+    "start_date",
+    "renewal_date",
+    "mrr",
+    "licensed_users",
+    "status",
+    "churned_on",
+)
+"""The columns of the accounts table, in the order bulk writers give them."""
+
 
 class AccountQueries(BaseStore):
     """The account-level part of the Store."""

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cs_tui.db.accounts import ACCOUNT_COLUMNS
 from cs_tui.db.core import StoreError
 from cs_tui.db.demo_events import SURVEY_COLUMNS, TICKET_COLUMNS, make_surveys, make_tickets
 from cs_tui.db.demo_journey import BARRIER_COLUMNS, MILESTONE_COLUMNS, make_journey
@@ -48,19 +49,6 @@ if TYPE_CHECKING:
 __all__ = ["DemoSummary", "generate"]
 
 Progress = Callable[[str, float], None]
-ACCOUNT_COLUMNS = (
-    "account_id",
-    "name",
-    "segment",
-    "edition",
-    "csm",
-    "start_date",
-    "renewal_date",
-    "mrr",
-    "licensed_users",
-    "status",
-    "churned_on",
-)
 RENEWAL_COLUMNS = (
     "account_id",
     "renewal_date",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cs_tui.db.accounts import ACCOUNT_COLUMNS
 from cs_tui.db.store import Store
 
 ACCOUNTS = [
@@ -40,19 +41,7 @@ def fill(store: Store) -> Store:
     """Write the portfolio into `store` (empty and migrated) and return it."""
     store.insert_many(
         "accounts",
-        [
-            "account_id",
-            "name",
-            "segment",
-            "edition",
-            "csm",
-            "start_date",
-            "renewal_date",
-            "mrr",
-            "licensed_users",
-            "status",
-            "churned_on",
-        ],
+        ACCOUNT_COLUMNS,
         ACCOUNTS,
     )
     store.insert_many(

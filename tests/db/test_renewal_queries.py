@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from cs_tui.db.accounts import ACCOUNT_COLUMNS
 from cs_tui.db.store import Store
 from cs_tui.domain.renewal_outcomes import RenewalError, validate_outcome
 from cs_tui.domain.renewals import HealthInfo
@@ -28,20 +29,9 @@ def rstore(store: Store) -> Store:
     ]
     store.insert_many(
         "accounts",
+        ACCOUNT_COLUMNS,
         [
-            "account_id",
-            "name",
-            "segment",
-            "edition",
-            "csm",
-            "start_date",
-            "renewal_date",
-            "mrr",
-            "licensed_users",
-            "status",
-        ],
-        [
-            (aid, name, "smb", "professional", csm, "2023-01-01", day(d), mrr, 10, "active")
+            (aid, name, "smb", "professional", csm, "2023-01-01", day(d), mrr, 10, "active", None)
             for aid, name, csm, d, mrr in accounts
         ],
     )
