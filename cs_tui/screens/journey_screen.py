@@ -25,7 +25,7 @@ from cs_tui.domain.journey import (
 from cs_tui.domain.models import Account
 from cs_tui.screens.base import SectionScreen
 from cs_tui.screens.timeline_screen import TimelineScreen
-from cs_tui.widgets.filter_bar import FilterBar, matches
+from cs_tui.widgets.filter_bar import FilterBar, TextFilter, haystack
 from cs_tui.widgets.milestone_ribbon import STATUS_STYLES
 from cs_tui.widgets.record_table import Col, RecordTable
 
@@ -137,6 +137,7 @@ class JourneyScreen(SectionScreen):
     def __init__(self) -> None:
         super().__init__()
         self.all_records: list[dict[str, Any]] = []
+        self._filter: TextFilter[dict[str, Any]] = TextFilter()
         self.data: SectionData | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -198,20 +199,22 @@ class JourneyScreen(SectionScreen):
         """Show freshly read data: table, summary and charts."""
         self.data = data
         self.all_records = data.records
+        self._filter = TextFilter(
+            (
+                haystack(r["name"], r["csm"], r["expected_stage"], r["reached_stage"], r["status"]),
+                r,
+            )
+            for r in data.records
+        )
+        self.query_one(RecordTable).set_records(data.records)
         self.apply_filter(self.query_one(FilterBar).value)
         self._draw_stage_chart(data)
         self._draw_barrier_chart(data)
 
     def apply_filter(self, text: str) -> None:
         """Show the records matching `text`."""
-        shown = [
-            r
-            for r in self.all_records
-            if matches(
-                text, r["name"], r["csm"], r["expected_stage"], r["reached_stage"], r["status"]
-            )
-        ]
-        self.query_one(RecordTable).set_records(shown)
+        shown = self._filter.apply(text)
+        self.query_one(RecordTable).show_subset(shown)
         self.query_one("#journey-summary", Static).update(self._summary(len(shown), text))
 
     def _summary(self, shown: int, text: str) -> str:

@@ -24,7 +24,7 @@ from cs_tui.domain.portfolio_health import (
     sparkline,
 )
 from cs_tui.screens.base import SectionScreen
-from cs_tui.widgets.filter_bar import FilterBar, matches
+from cs_tui.widgets.filter_bar import FilterBar, TextFilter, haystack
 from cs_tui.widgets.health_badge import BAND_RANK, BAND_SYMBOL, band_markup, change_markup
 from cs_tui.widgets.record_table import Col, RecordTable
 
@@ -36,6 +36,14 @@ class Trend(float):
     """A sparkline that sorts by how much the score moved over the weeks it shows."""
 
     bars: str = ""
+
+    # Two trends that moved by as much are still different pictures (the table's cell cache
+    # compares the values it shows).
+    def __eq__(self, other: object) -> bool:
+        return float.__eq__(self, other) is True and self.bars == getattr(other, "bars", None)
+
+    def __hash__(self) -> int:
+        return hash((float(self), self.bars))
 
     @classmethod
     def of(cls, scores: list[float]) -> Trend:
@@ -157,6 +165,8 @@ class PortfolioScreen(SectionScreen):
         super().__init__()
         self.all_records: list[dict[str, Any]] = []
         self.shown_records: list[dict[str, Any]] = []
+        self._filter: TextFilter[dict[str, Any]] = TextFilter()
+        self._filter_scope: bool | None = None
 
     def compose_body(self) -> ComposeResult:
         yield FilterBar("Filter by name, CSM, segment or band…", id="portfolio-filter")
@@ -225,20 +235,29 @@ class PortfolioScreen(SectionScreen):
     def show_records(self, records: list[dict[str, Any]]) -> None:
         """Replace the table's contents with `records`, filtered."""
         self.all_records = records
+        self._filter_scope = None  # new rows: new haystacks
+        self.query_one("#portfolio-table", RecordTable).set_records(records)
         self.refilter()
+
+    def _filter_for_scope(self) -> TextFilter[dict[str, Any]]:
+        """The rows in scope (every account, or my book) with their haystacks."""
+        if self.my_book != self._filter_scope:
+            owner = self.cs_app.settings.book_owner
+            self._filter = TextFilter(
+                (haystack(r["name"], r["csm"], r["segment"], r["band"] or "not scored"), r)
+                for r in self.all_records
+                if not self.my_book or r["csm"] == owner
+            )
+            self._filter_scope = self.my_book
+        return self._filter
 
     def refilter(self) -> None:
         """Apply the filter text and the my-book toggle, then refresh everything shown."""
         text = self.query_one(FilterBar).value
         owner = self.cs_app.settings.book_owner
-        shown = [
-            r
-            for r in self.all_records
-            if (not self.my_book or r["csm"] == owner)
-            and matches(text, r["name"], r["csm"], r["segment"], r["band"] or "not scored")
-        ]
+        shown = self._filter_for_scope().apply(text)
         self.shown_records = shown
-        self.query_one("#portfolio-table", RecordTable).set_records(shown)
+        self.query_one("#portfolio-table", RecordTable).show_subset(shown)
         total = len(self.all_records)
         scope = f"my book ({owner})" if self.my_book else "all accounts"
         count = f"{len(shown)} of {total} accounts" if len(shown) != total else f"{total} accounts"

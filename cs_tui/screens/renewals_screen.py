@@ -35,7 +35,7 @@ from cs_tui.domain.renewals import (
 from cs_tui.screens.base import SectionScreen
 from cs_tui.screens.renewal_outcome_modal import RenewalOutcomeModal
 from cs_tui.screens.renewal_step_modal import RenewalStepModal, StepChoice
-from cs_tui.widgets.filter_bar import FilterBar, matches
+from cs_tui.widgets.filter_bar import FilterBar, TextFilter, haystack
 from cs_tui.widgets.record_table import RecordTable
 from cs_tui.widgets.renewal_chart import RenewalChart
 from cs_tui.widgets.renewal_records import PAST_COLUMNS, QUEUE_COLUMNS, past_record, queue_record
@@ -44,11 +44,6 @@ from cs_tui.widgets.renewal_strip import RenewalStrip
 DEFAULT_HORIZON = 120
 HORIZON_STEP = 30
 MIN_HORIZON, MAX_HORIZON = 30, 360
-
-
-def haystack(*fields: object) -> str:
-    """The text the filter searches for a row: its fields, case-folded, in one string."""
-    return " ".join("" if f is None else str(f) for f in fields).casefold()
 
 
 @dataclass(frozen=True)
@@ -123,7 +118,7 @@ class RenewalsScreen(SectionScreen):
         self.has_loaded = False
         self.in_modal = False
         """A form of this screen is open (closing it reloads through its own callback)."""
-        self.rows: list[tuple[str, dict[str, Any]]] = []
+        self.rows: TextFilter[dict[str, Any]] = TextFilter()
         """(text the filter searches, table record) of the rows in view before filtering."""
         self.figures: QueueSummary | DecidedSummary | None = None
 
@@ -199,24 +194,25 @@ class RenewalsScreen(SectionScreen):
         as_of = self.cs_app.as_of
         if self.past:
             decided = [d for d in self.loaded.decided if owner is None or d.csm == owner]
-            self.rows = [(haystack(*r.values()), r) for r in map(past_record, decided)]
+            self.rows = TextFilter((haystack(*r.values()), r) for r in map(past_record, decided))
             self.figures = summarise_decided(decided)
         else:
             queue = [s for s in self.loaded.queue if owner is None or s.csm == owner]
-            self.rows = [
+            self.rows = TextFilter(
                 (self._haystack(s), queue_record(s, as_of))
                 for s in queue
                 if s.days_left <= self.horizon
-            ]
+            )
             self.figures = summarise(queue)
             self.query_one(RenewalChart).show(arr_by_month(queue, as_of))
+        self.table.set_records([record for _hay, record in self.rows.rows])
         self.apply_filter()
 
     def apply_filter(self) -> None:
         """Show the rows matching the filter text, and the figures above them."""
         text = self.query_one(FilterBar).value
-        shown = [record for hay, record in self.rows if matches(text, hay)]
-        self.table.set_records(shown)
+        shown = self.rows.apply(text)
+        self.table.show_subset(shown)
         owner = self.owner
         book = "all books" if owner is None else f"{owner}'s book"
         count = f"{len(shown)} of {len(self.rows)} shown"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
+
+T = TypeVar("T")
 
 
 class FilterBar(Input):
@@ -69,7 +72,37 @@ class FilterBar(Input):
         self.post_message(self.FilterChanged(self, event.value))
 
 
+def haystack(*fields: object) -> str:
+    """The text a filter searches: `fields` joined and case-folded (compute it once per row)."""
+    return " ".join("" if f is None else str(f) for f in fields).casefold()
+
+
 def matches(query: str, *fields: object) -> bool:
     """Whether every word of `query` occurs (case-insensitively) in one of `fields`."""
-    haystack = " ".join("" if f is None else str(f) for f in fields).casefold()
-    return all(word in haystack for word in query.casefold().split())
+    hay = haystack(*fields)
+    return all(word in hay for word in query.casefold().split())
+
+
+class TextFilter(Generic[T]):
+    """Rows with their haystacks, filtered by a query as the user types.
+
+    Typing only narrows: when the new query extends the last one, every row it matches
+    also matched the last, so only those are searched again.
+    """
+
+    def __init__(self, rows: Iterable[tuple[str, T]] = ()) -> None:
+        self.rows = list(rows)
+        self._last: tuple[str, list[tuple[str, T]]] = ("", self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def apply(self, query: str) -> list[T]:
+        """The rows whose haystack holds every word of `query`, in their order."""
+        folded = query.casefold()
+        last_query, last_rows = self._last
+        pool = last_rows if folded.startswith(last_query) else self.rows
+        words = folded.split()
+        hits = [row for row in pool if all(word in row[0] for word in words)]
+        self._last = (folded, hits)
+        return [item for _hay, item in hits]

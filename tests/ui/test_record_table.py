@@ -50,3 +50,82 @@ async def test_a_record_changed_in_place_is_shown_changed() -> None:
         table.set_records(records)
         await pilot.pause()
         assert [table.get_row_at(i) for i in range(2)] == [["a", "done"], ["b", "this week"]]
+
+
+async def test_fast_cells_draw_exactly_as_the_library_draws_them() -> None:
+    """Plain text and integers skip Rich's layout; what they draw must not change."""
+    from rich.segment import Segment
+    from textual.app import App, ComposeResult
+    from textual_fastdatatable import DataTable
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield RecordTable(
+                [
+                    Col("name", "Name"),
+                    Col("n", "Count"),
+                    Col("csm", "CSM"),
+                    Col("band", "Band", fmt=lambda b: f"[b red]▼ {b}[/]"),
+                    Col("x", "Share"),
+                ],
+                key="name",
+            )
+
+    def cells(lines: list[list[Segment]]) -> list[tuple[str, object]]:
+        # Character by character, with the style each character is drawn in.
+        return [(ch, seg.style) for line in lines for seg in line for ch in seg.text]
+
+    app = One()
+    async with app.run_test() as pilot:
+        table = app.query_one(RecordTable)
+        table.set_records(
+            [
+                {"name": "Acme Corp", "n": 1234, "csm": "Jamal Quinn", "band": "red", "x": 0.5},
+                {"name": "Globex", "n": 7, "csm": None, "band": "red", "x": None},
+                {"name": "Initech [b]Holdings[/]", "n": -3, "csm": "Ann", "band": "", "x": 2.0},
+            ]
+        )
+        await pilot.pause()
+        style = table.rich_style
+        for row in range(3):
+            for column in range(5):
+                for cursor in (False, True):
+                    width = table.ordered_columns[column].render_width
+                    ours = table._render_cell(row, column, style, width, cursor=cursor)
+                    if column < 3 and (row, column) not in [(1, 2), (2, 0)]:
+                        # plain text and numbers are drawn in one piece, without Rich
+                        assert len(ours) == 1 and len(ours[0]) == 1, (row, column)
+                    table._clear_caches()
+                    theirs = DataTable._render_cell(table, row, column, style, width, cursor=cursor)
+                    table._clear_caches()
+                    assert cells(ours) == cells(theirs), (row, column, cursor)
+                    again = table._render_cell(row, column, style, width, cursor=cursor)
+                    assert cells(again) == cells(theirs), (row, column, cursor)  # from cache
+
+
+async def test_a_subset_keeps_the_table_order_and_the_column_widths() -> None:
+    from textual.app import App, ComposeResult
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield RecordTable([Col("k", "Key"), Col("name", "Name")], key="k", sort_key="name")
+
+    app = One()
+    async with app.run_test() as pilot:
+        table = app.query_one(RecordTable)
+        records = [
+            {"k": "1", "name": "zeta"},
+            {"k": "2", "name": "a much longer name"},
+            {"k": "3", "name": "beta"},
+        ]
+        table.set_records(records)
+        await pilot.pause()
+        widths = [c.content_width for c in table.ordered_columns]
+        table.show_subset([records[0], records[2]])  # in any order
+        await pilot.pause()
+        assert [r["k"] for r in table.records] == ["3", "1"]  # sorted by name
+        assert [c.content_width for c in table.ordered_columns] == widths
+        table.sort_by("name", reverse=True)  # sorting keeps the subset
+        assert [r["k"] for r in table.records] == ["1", "3"]
+        table.set_records(records)
+        assert [r["k"] for r in table.records] == ["1", "3", "2"]
