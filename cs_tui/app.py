@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 from typing import ClassVar
 
@@ -128,6 +129,7 @@ class CsApp(App[None]):
         return self.settings.user or "me"
 
     def on_mount(self) -> None:
+        tune_gc()
         if self.store is None:
             self.push_screen(WelcomeScreen(str(self.db_path)))
         else:
@@ -268,3 +270,16 @@ class CsApp(App[None]):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.push_screen(ErrorModal(event.worker.name, event.worker.error))
+
+
+def tune_gc() -> None:
+    """Keep Python's garbage collector from pausing the workstation.
+
+    A large portfolio keeps about a million small objects alive (records, drawn cells).
+    With CPython's default thresholds a full collection walks all of them every few
+    seconds, about 0.2 s each on a 2-core laptop: a keystroke or a section switch
+    stalled at random. What is loaded at start-up (modules, classes) is frozen out of
+    collection, and collections run after 50,000 new objects instead of 700.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 10)

@@ -69,6 +69,7 @@ class BaseStore:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
+        self._watch: sqlite3.Connection | None = None
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -150,12 +151,30 @@ class BaseStore:
             self._local.conn = conn
         return conn
 
+    def data_version(self) -> int:
+        """A number that changes whenever anyone commits a change to the database.
+
+        Read from a connection of its own that never writes, so SQLite's
+        `PRAGMA data_version` moves with every commit: this process's other threads'
+        and other processes' alike. A section compares it to skip reading again
+        when nothing changed.
+        """
+        with self._lock:
+            watch = self._watch
+        if watch is None:
+            watch = self.connect()
+            with self._lock:
+                self._watch = watch
+        with self._lock:
+            return int(watch.execute("PRAGMA data_version").fetchone()[0])
+
     def close(self) -> None:
         """Close every connection this store opened."""
         with self._lock:
             for conn in self._connections:
                 conn.close()
             self._connections.clear()
+            self._watch = None
         self._local = threading.local()
 
     def migrate(self) -> int:

@@ -30,6 +30,17 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
         assert store is not None
         return store
 
+    _read_version: int | None = None
+
+    def mark_read(self) -> None:
+        """Note that the section's data is being read now (call as a read starts, any thread)."""
+        self._read_version = self.store.data_version()
+
+    def changed_since_read(self) -> bool:
+        """Whether anything was committed (here, in a worker or by another program) since
+        the section last read its data: coming back to an unchanged section reads nothing."""
+        return self._read_version is None or self.store.data_version() != self._read_version
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield from self.compose_body()

@@ -157,7 +157,7 @@ class JourneyScreen(SectionScreen):
 
     def on_screen_resume(self) -> None:
         # Ticks and barriers change on the timeline: show them when coming back.
-        if self.data is not None:
+        if self.data is not None and self.changed_since_read():
             self.load()
 
     def watch_show_all(self) -> None:
@@ -171,6 +171,7 @@ class JourneyScreen(SectionScreen):
     @work(thread=True, exclusive=True, group="journey", exit_on_error=False)
     def load(self) -> None:
         """Read and evaluate every account's path in scope (in a thread), then show it."""
+        self.mark_read()
         app = self.cs_app
         template = load_template(TEMPLATE_NAME, JourneyTemplate)
         owner = app.settings.book_owner if self.only_mine else None
@@ -215,7 +216,9 @@ class JourneyScreen(SectionScreen):
         """Show the records matching `text`."""
         shown = self._filter.apply(text)
         self.query_one(RecordTable).show_subset(shown)
-        self.query_one("#journey-summary", Static).update(self._summary(len(shown), text))
+        self.query_one("#journey-summary", Static).update(
+            self._summary(len(shown), text), layout=False
+        )
 
     def _summary(self, shown: int, text: str) -> str:
         data = self.data

@@ -161,7 +161,7 @@ class MetricsScreen(SectionScreen):
         # Read again each time the section is shown: renewal outcomes, ticks and the health
         # recompute that runs when the workstation opens change what it shows. (Textual
         # resumes a mode's screen twice on its first show: one read is enough.)
-        if self._loading is None or self._loading.is_finished:
+        if self._loading is None or (self._loading.is_finished and self.changed_since_read()):
             self._loading = self.load()
 
     # -- loading and computing ----------------------------------------------------------------
@@ -170,6 +170,7 @@ class MetricsScreen(SectionScreen):
     def load(self) -> None:
         """Read every input once (in a thread) and show the tiles and the back-test; the
         health of each month end for the trend charts follows (the costliest read)."""
+        self.mark_read()
         as_of = self.cs_app.as_of
         store = self.store
         window = m.Window.ending(as_of)

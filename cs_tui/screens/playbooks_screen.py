@@ -189,7 +189,8 @@ class PlaybooksScreen(SectionScreen):
         self.load()
 
     def on_screen_resume(self) -> None:
-        self.load()
+        if self.changed_since_read():
+            self.load()
 
     def _derived_changed(self, what: str) -> None:
         # The start-up evaluation may have started runs: read again.
@@ -201,6 +202,7 @@ class PlaybooksScreen(SectionScreen):
     def load(self) -> None:
         """Read Today's tasks, the open runs and the playbook names, in a worker."""
         self.generation += 1
+        self.mark_read()
         self._load(self.generation)
 
     # Not exclusive (a cancelled worker makes `wait_for_complete` raise): a stale result is

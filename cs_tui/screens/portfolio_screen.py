@@ -203,7 +203,7 @@ class PortfolioScreen(SectionScreen):
 
     def on_screen_resume(self) -> None:
         # Back from an account (a manual measure may have moved its score): read again.
-        if self.all_records:
+        if self.all_records and self.changed_since_read():
             self.load()
 
     # -- data -------------------------------------------------------------------------------
@@ -214,6 +214,7 @@ class PortfolioScreen(SectionScreen):
 
         The app recomputes health in the background at start-up and says so through
         `derived_changed`; this screen then reads again."""
+        self.mark_read()
         store, as_of = self.store, self.cs_app.as_of
         # By name first: the table's sort is stable, so equal scores stay in name order.
         records = sorted(store.portfolio_health(as_of), key=lambda r: str(r["name"]).casefold())
@@ -267,7 +268,8 @@ class PortfolioScreen(SectionScreen):
         if text:
             summary.append(" · filter: ")
             summary.append(text)
-        self.query_one("#portfolio-summary", Static).update(summary)
+        # One line each (fixed height in the CSS): no layout pass on a keystroke.
+        self.query_one("#portfolio-summary", Static).update(summary, layout=False)
         targets = self.cs_app.settings.targets
         self.query_one("#health-strip", Static).update(
             strip_text(
@@ -275,7 +277,8 @@ class PortfolioScreen(SectionScreen):
                 max_red=targets.max_pct_red,
                 min_average=targets.min_avg_health,
                 scope=scope,
-            )
+            ),
+            layout=False,
         )
         # Charts and the rollup are drawn when their tab is shown, not on every keystroke.
         active = self.query_one("#portfolio-views", TabbedContent).active

@@ -155,7 +155,7 @@ class RenewalsScreen(SectionScreen):
     def on_screen_resume(self) -> None:
         # Back from an account or another section: outcomes, steps and health scores may have
         # changed there (the portfolio recomputes health once per session), so read again.
-        if self.has_loaded and not self.in_modal:
+        if self.has_loaded and not self.in_modal and self.changed_since_read():
             self.load()
         self.in_modal = False
 
@@ -174,6 +174,7 @@ class RenewalsScreen(SectionScreen):
     @work(thread=True, exclusive=True, group="renewals", exit_on_error=False)
     def load(self) -> None:
         """Read the open renewals of the next 12 months and the decided ones of the last 12."""
+        self.mark_read()
         as_of, store = self.cs_app.as_of, self.store
         year_end = add_months(month_start(as_of), 12)
         loaded = Loaded(

@@ -203,7 +203,7 @@ class RecordTable(DataTable):
         self.columns = list(columns)
         self.key_field = key
         self.records: list[dict[str, Any]] = []
-        self._cell_cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], tuple[int, ...]]] = {}
+        self._cell_cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._cached_columns = tuple(self.columns)
         self.sort_key = sort_key
         self.reverse = reverse
@@ -343,13 +343,13 @@ class RecordTable(DataTable):
             return text
         return escape(literal_str(text, single_line=True))
 
-    def _formatted(self, record: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[int, ...]]:
-        """The displayed cells of `record` and their widths, formatted once per set of values.
+    def _cells(self, record: dict[str, Any]) -> tuple[Any, ...]:
+        """The displayed cells of `record`, formatted once per set of values.
 
         Filtering and re-reading show the same values again and again: formatting them once
-        keeps a keystroke (and a return to a section) cheap on a 10,000-row table. The cache
-        is keyed by the values shown and their types, so a record changed in place, or read
-        again from the database, is looked up by what it shows.
+        keeps a keystroke (and a return to a section) cheap. The cache is keyed by the
+        values shown and their types, so a record changed in place, or read again from the
+        database, is looked up by what it shows.
         """
         values = self._values(record)
         try:
@@ -360,20 +360,11 @@ class RecordTable(DataTable):
         if hit is not None:
             return hit
         cells = tuple(self._cell(c, record) for c in self.columns)
-        formatted = cells, tuple(map(cell_width, cells))
         if key is not None:
             if len(self._cell_cache) > 200_000:
                 self._cell_cache.clear()
-            self._cell_cache[key] = formatted
-        return formatted
-
-    def _cells(self, record: dict[str, Any]) -> tuple[Any, ...]:
-        """The displayed cells of `record`."""
-        return self._formatted(record)[0]
-
-    def _widths(self, record: dict[str, Any]) -> tuple[int, ...]:
-        """How wide each displayed cell of `record` is."""
-        return self._formatted(record)[1]
+            self._cell_cache[key] = cells
+        return cells
 
     def _values(self, record: dict[str, Any]) -> tuple[Any, ...]:
         """The raw values `record` shows: a record changed in place is formatted again."""
@@ -421,11 +412,23 @@ class RecordTable(DataTable):
         self.check_idle()
 
     def _universe_column_widths(self) -> list[int]:
-        """The widest cell of each column over every record (measured once per universe)."""
+        """The widest cell of each column over every record (measured once per universe).
+
+        Measured per distinct value, not per record: a 10,000-row table has a few hundred
+        scores, bands and dates, so the first frame does not wait for every row to be
+        formatted (rows are formatted when they are drawn).
+        """
         if self._universe_widths is None:
-            columns = zip(*map(self._widths, self._universe), strict=True)
-            self._universe_widths = [max(c) for c in columns] or [0] * len(self.columns)
+            self._universe_widths = [self._column_width(c) for c in self.columns]
         return self._universe_widths
+
+    def _column_width(self, col: Col) -> int:
+        values = [r.get(col.key) for r in self._universe]
+        try:
+            distinct: Iterable[Any] = set(values)
+        except TypeError:  # unhashable values: measure each
+            distinct = values
+        return max((cell_width(self._cell(col, {col.key: v})) for v in distinct), default=0)
 
     def _apply_sort(self) -> None:
         if self.sort_key is not None:

@@ -150,3 +150,17 @@ def test_no_two_parts_of_the_store_define_the_same_method() -> None:
             if not name.startswith("__"):
                 owners.setdefault(name, []).append(part.__name__)
     assert {n: o for n, o in owners.items() if len(o) > 1} == {}
+
+
+def test_data_version_moves_with_every_commit_from_anywhere(store: Store) -> None:
+    first = store.data_version()
+    assert store.data_version() == first  # nothing committed: unchanged
+    store.set_setting("probe", "1")  # this thread's connection
+    second = store.data_version()
+    assert second != first
+    other = Store.open(store.path)  # another program writing the same file
+    try:
+        other.set_setting("probe", "2")
+    finally:
+        other.close()
+    assert store.data_version() != second

@@ -11,9 +11,7 @@ words = st.text(alphabet="abcAB ", max_size=6)
 
 
 @given(rows=st.lists(words, max_size=30), first=words, extra=words)
-def test_typing_on_finds_what_a_fresh_search_finds(
-    rows: list[str], first: str, extra: str
-) -> None:
+def test_typing_on_finds_what_a_fresh_search_finds(rows: list[str], first: str, extra: str) -> None:
     text_filter = TextFilter((haystack(r), r) for r in rows)
     text_filter.apply(first)
     narrowed = text_filter.apply(first + extra)
