@@ -207,7 +207,8 @@ class CsApp(App[None]):
     def refresh_derived(self) -> None:
         """Bring derived data up to date at as-of: health snapshots, then playbook triggers.
 
-        Runs at start-up, and again after an import. Screens that show either listen to
+        Runs at start-up, and computes nothing when nothing changed since the last refresh
+        at this as-of (`if_changed`). Screens that show either listen to
         `derived_changed` ("health", then "playbooks") and read again.
         """
         store = self.store
@@ -220,6 +221,7 @@ class CsApp(App[None]):
             self.as_of,
             stale_days=self.settings.manual_measure_stale_days,
             on_health=lambda: self.call_from_thread(self.derived_changed.publish, "health"),
+            if_changed=True,
         )
         if summary.playbook_runs_started:
             self.call_from_thread(self.derived_changed.publish, "playbooks")

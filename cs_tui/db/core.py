@@ -57,6 +57,15 @@ def _row_model(model: type[M], row: sqlite3.Row) -> M:
     return model.model_validate({k: row[k] for k in row.keys() if k in model.model_fields})
 
 
+CHANGE_COUNT_KEY = "data.changes"
+"""Settings key counting the transactions that changed data (see `BaseStore.change_count`)."""
+
+_COUNT_CHANGE = (
+    "INSERT INTO settings (key, value) VALUES (?, '1') "
+    "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+)
+
+
 class BaseStore:
     """Connection handling shared by every part of the Store (see `cs_tui.db.store.Store`).
 
@@ -151,6 +160,14 @@ class BaseStore:
             self._local.conn = conn
         return conn
 
+    def change_count(self) -> int:
+        """How many transactions have changed data in this database, ever.
+
+        Kept in the file, so it tells a later session (or another program) whether
+        anything changed since derived data was computed.
+        """
+        return int(self.get_setting(CHANGE_COUNT_KEY) or 0)
+
     def data_version(self) -> int:
         """A number that changes whenever anyone commits a change to the database.
 
@@ -213,8 +230,13 @@ class BaseStore:
     # -- helpers ------------------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: everything inside commits together or not at all."""
+    def transaction(self, *, changes_data: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction: everything inside commits together or not at all.
+
+        Args:
+            changes_data: count the transaction in `change_count` (False for bookkeeping
+                in the settings table, which no figure is computed from).
+        """
         if self.readonly:
             raise StoreError(f"{self.path} is read-only: nothing can be changed")
         conn = self.conn
@@ -225,6 +247,8 @@ class BaseStore:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+                if changes_data:
+                    conn.execute(_COUNT_CHANGE, [CHANGE_COUNT_KEY])
             except BaseException:
                 conn.rollback()
                 raise
@@ -285,8 +309,8 @@ class BaseStore:
         return default if row is None else row[0]
 
     def set_setting(self, key: str, value: str) -> None:
-        """Store a value in the database's settings table."""
-        with self.transaction() as conn:
+        """Store a value in the database's settings table (not counted as a data change)."""
+        with self.transaction(changes_data=False) as conn:
             conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

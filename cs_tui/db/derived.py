@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,6 +12,9 @@ from cs_tui.db.core import BaseStore
 DERIVED_STALE = "derived_stale"
 """Settings key set to "1" by an import that changed data; cleared by `refresh_derived`."""
 
+CURRENT_KEY = "derived.current"
+"""Settings key: what the last complete refresh was computed from (see `inputs_key`)."""
+
 
 @dataclass(frozen=True)
 class DerivedSummary:
@@ -18,6 +22,25 @@ class DerivedSummary:
 
     health_seconds: float
     playbook_runs_started: int
+    skipped: bool = False
+    """Nothing had changed since the last refresh at this as-of: nothing was computed."""
+
+
+def inputs_key(store: BaseStore, as_of: dt.date, stale_days: int) -> str:
+    """What derived data at `as_of` is computed from: the date, the schema, the count of
+    data changes, and the health model and playbooks in use (the user may edit either)."""
+    from cs_tui.db.playbooks import load_playbooks
+    from cs_tui.domain.health_model import load_health_model
+
+    templates = load_health_model().fingerprint() + load_playbooks().model_dump_json()
+    digest = hashlib.sha256(f"{templates}|{stale_days}".encode()).hexdigest()[:16]
+    return f"{as_of.isoformat()}|{store.schema_version}|{store.change_count()}|{digest}"
+
+
+def _stale_days_default() -> int:
+    from cs_tui.config import load_settings
+
+    return load_settings().manual_measure_stale_days
 
 
 def refresh_derived(
@@ -27,6 +50,7 @@ def refresh_derived(
     stale_days: int | None = None,
     progress: Callable[[str, float], None] | None = None,
     on_health: Callable[[], None] | None = None,
+    if_changed: bool = False,
 ) -> DerivedSummary:
     """Recompute health at `as_of` (and any missing weekly history), then run the playbook
     triggers, which read that health. Used at start-up, after imports and by the demo.
@@ -37,11 +61,21 @@ def refresh_derived(
         stale_days: manual measures older than this are left out (default: settings).
         progress: called as `progress(stage, fraction)`.
         on_health: called once health is current, before the playbooks run.
+        if_changed: skip the work when nothing changed since the last refresh at `as_of`
+            (the workstation's start-up: reopening an unchanged portfolio computes nothing).
     """
     from cs_tui.db.health import recompute_health
     from cs_tui.db.playbooks import evaluate_playbooks
 
     report = progress or (lambda _stage, _fraction: None)
+    stale_days = _stale_days_default() if stale_days is None else stale_days
+    if (
+        if_changed
+        and store.get_setting(DERIVED_STALE) != "1"
+        and store.get_setting(CURRENT_KEY) == inputs_key(store, as_of, stale_days)
+    ):
+        report("Done", 1.0)
+        return DerivedSummary(health_seconds=0.0, playbook_runs_started=0, skipped=True)
     summary = recompute_health(
         store,  # type: ignore[arg-type]
         as_of,
@@ -54,5 +88,6 @@ def refresh_derived(
     result = evaluate_playbooks(store, as_of)  # type: ignore[arg-type]
     if store.get_setting(DERIVED_STALE) == "1":
         store.set_setting(DERIVED_STALE, "0")
+    store.set_setting(CURRENT_KEY, inputs_key(store, as_of, stale_days))
     report("Done", 1.0)
     return DerivedSummary(health_seconds=summary.seconds, playbook_runs_started=len(result.started))
