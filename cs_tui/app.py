@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import importlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.actions import ActionParseResult
@@ -19,23 +21,31 @@ from cs_tui import config
 from cs_tui.commands import AccountCommands, ImportCommands, SectionCommands
 from cs_tui.config import Settings
 from cs_tui.db.store import Store
-from cs_tui.screens.account_screen import AccountScreen
 from cs_tui.screens.error_modal import ErrorModal
-from cs_tui.screens.help_screen import HelpScreen
-from cs_tui.screens.import_screen import ImportScreen
-from cs_tui.screens.journey_screen import JourneyScreen
-from cs_tui.screens.metrics_screen import MetricsScreen
-from cs_tui.screens.playbooks_screen import PlaybooksScreen
 from cs_tui.screens.portfolio_screen import PortfolioScreen
-from cs_tui.screens.reason_modal import ReasonModal
-from cs_tui.screens.renewals_screen import RenewalsScreen
-from cs_tui.screens.start_playbook_modal import StartPlaybookModal
-from cs_tui.screens.welcome_screen import WelcomeScreen
-from cs_tui.widgets.account_playbooks import AccountPlaybooks
 from cs_tui.widgets.record_table import RecordTable
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from cs_tui.widgets.account_playbooks import AccountPlaybooks
 
 IMPORT_MODE = "import"
 """The import screen's own mode: while it shows, every section can be rebuilt."""
+
+
+def _lazy(module: str, name: str) -> Callable[[], Screen[None]]:
+    """A section's screen, imported when the section is first shown.
+
+    The workstation opens on the Portfolio: importing the other sections (and what they
+    import) before the first frame would only delay it.
+    """
+
+    def make() -> Screen[None]:
+        screen: Screen[None] = getattr(importlib.import_module(module), name)()
+        return screen
+
+    return make
 
 
 class CsApp(App[None]):
@@ -45,11 +55,11 @@ class CsApp(App[None]):
     TITLE = "cs-tui"
     MODES: ClassVar = {
         "portfolio": PortfolioScreen,
-        "journey": JourneyScreen,
-        "renewals": RenewalsScreen,
-        "playbooks": PlaybooksScreen,
-        "metrics": MetricsScreen,
-        IMPORT_MODE: ImportScreen,
+        "journey": _lazy("cs_tui.screens.journey_screen", "JourneyScreen"),
+        "renewals": _lazy("cs_tui.screens.renewals_screen", "RenewalsScreen"),
+        "playbooks": _lazy("cs_tui.screens.playbooks_screen", "PlaybooksScreen"),
+        "metrics": _lazy("cs_tui.screens.metrics_screen", "MetricsScreen"),
+        IMPORT_MODE: _lazy("cs_tui.screens.import_screen", "ImportScreen"),
     }
     COMMANDS: ClassVar = App.COMMANDS | {AccountCommands, SectionCommands, ImportCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -131,6 +141,8 @@ class CsApp(App[None]):
     def on_mount(self) -> None:
         tune_gc()
         if self.store is None:
+            from cs_tui.screens.welcome_screen import WelcomeScreen
+
             self.push_screen(WelcomeScreen(str(self.db_path)))
         else:
             self.switch_mode("portfolio")
@@ -165,6 +177,8 @@ class CsApp(App[None]):
             self.call_after_refresh(self._choose_import_kind, kind)
 
     def _choose_import_kind(self, kind: str) -> None:
+        from cs_tui.screens.import_screen import ImportScreen
+
         if isinstance(self.screen, ImportScreen):
             self.screen.choose(kind)
 
@@ -182,6 +196,8 @@ class CsApp(App[None]):
 
     def open_account(self, account_id: str) -> None:
         """Open the account screen for `account_id` on top of the current section."""
+        from cs_tui.screens.account_screen import AccountScreen
+
         if self.store is not None and self.store.account(account_id) is not None:
             self.push_screen(AccountScreen(account_id))
 
@@ -201,6 +217,8 @@ class CsApp(App[None]):
                 active.tooltip or binding.tooltip or "",
             )
             (ours if binding.id else standard).append(row)
+        from cs_tui.screens.help_screen import HelpScreen
+
         self.push_screen(HelpScreen(ours + standard))
 
     @work(thread=True, exclusive=True, group="derived", exit_on_error=False)
@@ -256,12 +274,20 @@ class CsApp(App[None]):
             self.push_screen(ErrorModal(f"That action (details in {log})", error))
             return True
 
-    @on(AccountPlaybooks.StartRequested)
-    def _ask_playbook(self, event: AccountPlaybooks.StartRequested) -> None:
+    # Handlers named for AccountPlaybooks' messages (not @on): the account screen's widgets
+    # are imported with the account screen, after the first frame.
+    def on_account_playbooks_start_requested(self, event: AccountPlaybooks.StartRequested) -> None:
+        """Ask which playbook to start by hand."""
+        from cs_tui.screens.start_playbook_modal import StartPlaybookModal
+
         self.push_screen(StartPlaybookModal(event.account_name, event.choices), event.widget.start)
 
-    @on(AccountPlaybooks.CancelRequested)
-    def _ask_cancel_reason(self, event: AccountPlaybooks.CancelRequested) -> None:
+    def on_account_playbooks_cancel_requested(
+        self, event: AccountPlaybooks.CancelRequested
+    ) -> None:
+        """Ask why a playbook run is cancelled."""
+        from cs_tui.screens.reason_modal import ReasonModal
+
         run, widget = event.run, event.widget
         self.push_screen(
             ReasonModal(f"Cancel {event.playbook_name}: why?"),
