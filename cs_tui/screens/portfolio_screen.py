@@ -80,12 +80,12 @@ def _pct(value: float | None) -> str:
 
 COLUMNS = [
     Col("name", "Account"),
-    Col("score", "Health", fmt=_score),
+    Col("score", "Health", fmt=_score, right=True),
     Col("band_rank", "Band", fmt=_band),
-    Col("change_30d", "30d", fmt=change_markup),
+    Col("change_30d", "30d", fmt=change_markup, right=True),
     Col("trend", "12 weeks", fmt=_trend, width=12),  # fixed: the first frame has none yet
-    Col("arr", "ARR", fmt=_money),
-    Col("days_to_renewal", "Renewal in", fmt=_days),
+    Col("arr", "ARR", fmt=_money, right=True),
+    Col("days_to_renewal", "Renewal in", fmt=_days, right=True),
     Col("csm", "CSM"),
     Col("segment", "Segment"),
 ]
@@ -96,11 +96,11 @@ def rollup_columns(key: str) -> list[Col]:
     return [
         Col(key, GROUPS[key]),
         Col("accounts", "Accounts"),
-        Col("arr", "ARR", fmt=_money),
-        Col("avg_health", "Avg health", fmt=_score),
-        Col("pct_red", "Red", fmt=_pct),
-        Col("pct_yellow", "Yellow", fmt=_pct),
-        Col("pct_green", "Green", fmt=_pct),
+        Col("arr", "ARR", fmt=_money, right=True),
+        Col("avg_health", "Avg health", fmt=_score, right=True),
+        Col("pct_red", "Red", fmt=_pct, right=True),
+        Col("pct_yellow", "Yellow", fmt=_pct, right=True),
+        Col("pct_green", "Green", fmt=_pct, right=True),
         Col("avg_touches", "Touches/acct (90d)"),
     ]
 

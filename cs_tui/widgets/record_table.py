@@ -28,13 +28,15 @@ class Col:
     """A column: the record key it shows, its header and how a value is displayed.
 
     `fmt` returns trusted Rich markup built by cs-tui itself (a band badge, an arrow);
-    without `fmt`, text is escaped so data never becomes markup.
+    without `fmt`, text is escaped so data never becomes markup. `right` aligns the
+    column's text to the right, as for formatted figures (integers always are).
     """
 
     key: str
     label: str
     fmt: Callable[[Any], str] | None = None
     width: int | None = None
+    right: bool = False
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -287,8 +289,9 @@ class RecordTable(DataTable):
         self, cell: Any, column_index: int, width: int, pre_style: Style, post_style: Style
     ) -> list[list[Segment]]:
         """`cell` drawn `width` wide in the given styles (cached by value)."""
+        right = self.columns[column_index].right
         try:
-            key = (cell, type(cell), width, pre_style, post_style)
+            key = (cell, type(cell), right, width, pre_style, post_style)
             hit = self._drawn_cache.get(key)
         except TypeError:  # an unhashable value (a Text): drawn every time
             key, hit = None, None
@@ -297,7 +300,7 @@ class RecordTable(DataTable):
         room = width - CELL_X_PADDING
         text = None
         if isinstance(cell, str) and cell and _plain(cell) and len(cell) <= room:
-            text = f" {cell:<{room}} "
+            text = f" {cell:>{room}} " if right else f" {cell:<{room}} "
         elif isinstance(cell, int) and not isinstance(cell, bool) and len(f"{cell:n}") <= room:
             text = f" {cell:>{room}n} "
         if text is not None:
@@ -314,6 +317,8 @@ class RecordTable(DataTable):
                 render_markup=self.render_markup,
                 max_width=room,
             )
+            if right and isinstance(renderable, Text):
+                renderable.justify = "right"
             drawn = self.app.console.render_lines(
                 Styled(Padding(renderable, (0, 1)), pre_style=pre_style, post_style=post_style),
                 options,

@@ -108,6 +108,7 @@ async def test_filters_from_the_keyboard(mstore: Store) -> None:
 
 
 async def test_what_if_weights_recompute_at_once_and_save_nothing(mstore: Store) -> None:
+    settings_before = [tuple(r) for r in mstore.query("SELECT * FROM settings")]
     app = make_app(mstore)  # no start-up refresh: the hand-made snapshots stay
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5")
@@ -145,7 +146,8 @@ async def test_what_if_weights_recompute_at_once_and_save_nothing(mstore: Store)
         assert editor.points == (40, 30, 0, 10)
     # Kept for the session only: no health.toml written, nothing in the database.
     assert not (config.config_dir() / "health.toml").exists()
-    assert mstore.count("settings") == 0 and mstore.count("health_snapshots") == 4
+    assert [tuple(r) for r in mstore.query("SELECT * FROM settings")] == settings_before
+    assert mstore.count("health_snapshots") == 4
 
 
 async def test_the_what_if_starts_from_the_users_health_toml(mstore: Store) -> None:

@@ -129,3 +129,36 @@ async def test_a_subset_keeps_the_table_order_and_the_column_widths() -> None:
         assert [r["k"] for r in table.records] == ["1", "3"]
         table.set_records(records)
         assert [r["k"] for r in table.records] == ["1", "3", "2"]
+
+
+async def test_a_right_aligned_column_shows_figures_flush_right() -> None:
+    from textual.app import App, ComposeResult
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield RecordTable(
+                [
+                    Col("k", "Key"),
+                    Col("arr", "ARR", fmt=lambda v: f"{v:,.0f}", right=True),
+                    Col("band", "Band", fmt=lambda v: f"[red]{v}[/]", right=True),
+                ],
+                key="k",
+            )
+
+    app = One()
+    async with app.run_test() as pilot:
+        table = app.query_one(RecordTable)
+        table.set_records(
+            [{"k": "a", "arr": 1234567.0, "band": "red"}, {"k": "b", "arr": 7.0, "band": "x"}]
+        )
+        await pilot.pause()
+        style = table.rich_style
+
+        def drawn(row: int, column: int) -> str:
+            width = table.ordered_columns[column].render_width
+            lines = table._render_cell(row, column, style, width)
+            return "".join(segment.text for segment in lines[0])
+
+        assert drawn(0, 1) == " 1,234,567 "
+        assert drawn(1, 1) == "         7 "
+        assert drawn(1, 2).endswith(" x ") and drawn(1, 2).startswith("   ")
