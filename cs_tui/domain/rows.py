@@ -144,7 +144,9 @@ Date = Annotated[str, BeforeValidator(iso_date)]
 OptionalDate = Annotated[str | None, BeforeValidator(_optional_date)]
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 OptionalMoney = Annotated[Money | None, BeforeValidator(_optional_money)]
-Count = Annotated[int, Field(ge=0)]
+INT_MAX = 2**63 - 1
+"""The largest whole number SQLite stores: a larger one is a problem in the file, not a crash."""
+Count = Annotated[int, Field(ge=0, le=INT_MAX)]
 Minutes = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Flag = Annotated[bool, BeforeValidator(_bool)]
 
@@ -408,6 +410,8 @@ def message_of(error: Mapping[str, Any]) -> str:
         return f"not a finite number: {_shown(value)}"
     if kind == "greater_than_equal":
         return f"must not be negative, got {str(value).strip()}"
+    if kind == "less_than_equal":
+        return f"too large (at most {error['ctx']['le']}), got {str(value).strip()}"
     return str(error["msg"])
 
 

@@ -200,6 +200,9 @@ EXPECTED: dict[str, list[str]] = {
     "contacts_bad_bool.csv": ["2: advocate: not true/false: 'maybe'"],
     "usage_unknown_account.csv": ["3: account_id: unknown account 'A999'"],
     "usage_negative_count.csv": ["2: logins: must not be negative, got -3"],
+    "usage_number_too_large.csv": [
+        "3: logins: too large (at most 9223372036854775807), got 99999999999999999999"
+    ],
     "usage_duplicate_day.csv": [
         "4: account_id+date: same account_id and date as line 2 (duplicate key)"
     ],
