@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ FILE_COLUMN = "(file)"
 _SEPARATORS = (",", ";", "\t")
 _HEADER_JUNK = re.compile(r"[\s\-]+")
 _NON_BLANK = re.compile(r"\S")
+_BLOCK_CHARS = 1 << 20
 
 
 @dataclass(frozen=True, order=True)
@@ -76,13 +79,31 @@ def _separator(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` as `io.StringIO(text, newline="")` gives them, a block at a time.
+
+    A StringIO of the whole text would hold a second copy of it at four bytes a character
+    (120 MB more for a 40 MB usage file); one block at a time is a few MB. Blocks end just
+    after a newline, so no line (nor a CR LF pair) is cut.
+    """
+
+    def blocks() -> Iterator[io.StringIO]:
+        start, size = 0, len(text)
+        while start < size:
+            end = text.find("\n", start + _BLOCK_CHARS) + 1 or size
+            yield io.StringIO(text[start:end], newline="")
+            start = end
+
+    return chain.from_iterable(blocks())
+
+
 def _reader_after_header(text: str, separator: str) -> tuple[Any, list[str] | None, int]:
     """A csv reader over `text` past its header: (reader, raw header or None, header line).
 
     Raises:
         csv.Error: the header itself is badly quoted.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    reader = csv.reader(_lines(text), delimiter=separator, strict=True)
     for fields in reader:
         if fields and any(f.strip() for f in fields):
             return reader, fields, reader.line_num

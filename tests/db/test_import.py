@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from cs_tui.db import csv_reader
 from cs_tui.db.importers import DERIVED_STALE, ImportResult, import_csv
 from cs_tui.db.store import Store
 from cs_tui.domain.rows import KINDS
@@ -452,3 +456,40 @@ def test_a_file_of_another_kind_says_which_kind_it_fits(loaded: Store) -> None:
         "a.csv:1: opened_at: required column is missing from the header",
         "a.csv:1: (file): the header has every column of accounts: is that the kind?",
     ]
+
+
+# -- reading: the csv module over the text a block at a time ---------------------------------
+
+LINE_PARTS = st.text(alphabet='ab,;"\r\n\x0c\u2028 ', max_size=60)
+
+
+@given(text=LINE_PARTS, block=st.integers(min_value=1, max_value=8))
+@settings(max_examples=200, deadline=None)
+def test_lines_are_those_of_one_stringio_whatever_the_block_size(text: str, block: int) -> None:
+    # Blocks end after a newline, so no line or CR LF pair is ever cut in two; lines end
+    # only at \n, \r or \r\n (not at \x0c or \u2028, as str.splitlines would).
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(csv_reader, "_BLOCK_CHARS", block)
+        got = list(csv_reader._lines(text))
+    assert got == list(io.StringIO(text, newline=""))
+
+
+def test_a_file_larger_than_one_block_keeps_its_records_and_line_numbers(
+    loaded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csv_reader, "_BLOCK_CHARS", 64)
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        "account_id,name,email,role\r\n"
+        'A001,"Ana\r\nSecond line",ana@example.com,buyer\r\n'
+        + "".join(f"A001,Person {i},p{i}@example.com,user\r\n" for i in range(40))
+        + "A001,Broken,not-an-email,user\r\n",
+        newline="",
+    )
+    result = import_csv(loaded, "contacts", path, shown="c.csv")
+    assert result.problem_lines() == ["c.csv:44: email: not an email address: 'not-an-email'"]
+    path.write_bytes(path.read_bytes().replace(b"not-an-email", b"b@example.com"))
+    result = import_csv(loaded, "contacts", path)
+    assert result.ok and result.rows == 42
+    names = {r[0] for r in loaded.query("SELECT name FROM contacts WHERE account_id = 'A001'")}
+    assert "Ana\r\nSecond line" in names and "Person 39" in names
