@@ -413,6 +413,10 @@ class RecordTable(DataTable):
         self._update_count += 1
         row = self.row_of(current) if current is not None else None
         self.cursor_coordinate = self.cursor_coordinate._replace(row=row or 0)
+        if self.cursor_key != current:
+            # Another record (or none) is under the cursor at the same row: actions that
+            # depend on it (a footer key shown or dimmed) are checked again.
+            self.refresh_bindings()
         self.refresh()
         self.check_idle()
 
