@@ -80,6 +80,7 @@ def build_demo(path: Path, *, accounts: int, seed: int, as_of: dt.date) -> dict[
             refresh_derived(
                 store,
                 as_of,
+                usage=summary.usage,  # summed in memory, not read back
                 progress=lambda stage, fraction: update(stage, 0.7 + fraction * 0.3),
             )
         store.set_setting(DEMO_AS_OF_KEY, as_of.isoformat())

@@ -46,8 +46,9 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     s = Store.open(path, create=True)
-    generate(s, accounts=DEMO_ACCOUNTS, seed=DEMO_SEED, as_of=AS_OF)
-    refresh_derived(s, AS_OF, stale_days=90)  # as `cs-tui demo` does: health history, runs
+    summary = generate(s, accounts=DEMO_ACCOUNTS, seed=DEMO_SEED, as_of=AS_OF)
+    # As `cs-tui demo` does: health history (from the usage held in memory), playbook runs.
+    refresh_derived(s, AS_OF, stale_days=90, usage=summary.usage)
     s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     s.close()
     return path

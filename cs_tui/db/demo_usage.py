@@ -43,8 +43,23 @@ WINDOW = 365
 CHUNK = 250
 """Accounts per chunk: about 90k rows, small enough to stay in cache-friendly arrays."""
 
-Columns = list[list[object]]
-"""One list per usage column (zip them for executemany: tuples die young, no GC churn)."""
+
+@dataclass(frozen=True)
+class UsageChunk:
+    """One chunk of daily usage rows as arrays, in account then date order.
+
+    `acct` indexes the plan's accounts and `day` is the day offset from as_of; the six value
+    arrays follow `USAGE_COLUMNS[2:]`. The writer turns them into rows, and the same arrays
+    feed the health history without reading the rows back from the database.
+    """
+
+    acct: np.ndarray
+    day: np.ndarray
+    values: tuple[np.ndarray, ...]
+
+    def __len__(self) -> int:
+        return len(self.acct)
+
 
 # Weekday adoption level per story (uniform low, high).
 BASE_LEVEL = np.array(
@@ -142,11 +157,10 @@ def _day_tables(as_of: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.where(weekend, 0.0, weekday * holiday), weekend * holiday, summer
 
 
-def usage_chunks(plan: Plan, seed: int) -> Iterator[tuple[int, Columns]]:
-    """Yield (accounts done, columns) per chunk of accounts, in account then date order."""
+def usage_chunks(plan: Plan, seed: int) -> Iterator[tuple[int, UsageChunk]]:
+    """Yield (accounts done, rows) per chunk of accounts, in account then date order."""
     params = usage_params(plan, seed)
     weekday_f, weekend_f, summer_t = _day_tables(plan.as_of)
-    ids = np.array(plan.ids, dtype=object)
     first_all = np.maximum(plan.start, -WINDOW + 1)
     count_all = np.maximum(0, plan.last_day - first_all + 1)
     for chunk, a0 in enumerate(range(0, plan.n, CHUNK)):
@@ -156,14 +170,13 @@ def usage_chunks(plan: Plan, seed: int) -> Iterator[tuple[int, Columns]]:
                 np.random.SeedSequence(seed, spawn_key=(STREAMS.index("usage"), chunk + 1))
             )
         )
-        yield a1, _chunk_rows(plan, params, ids, first_all, count_all, a0, a1, rng,
+        yield a1, _chunk_rows(plan, params, first_all, count_all, a0, a1, rng,
                               weekday_f, weekend_f, summer_t)  # fmt: skip
 
 
 def _chunk_rows(
     plan: Plan,
     p: UsageParams,
-    ids: np.ndarray,
     first_all: np.ndarray,
     count_all: np.ndarray,
     a0: int,
@@ -172,11 +185,12 @@ def _chunk_rows(
     weekday_f: np.ndarray,
     weekend_f: np.ndarray,
     summer_t: np.ndarray,
-) -> Columns:
+) -> UsageChunk:
     counts = count_all[a0:a1]
     total = int(counts.sum())
     if total == 0:
-        return [[] for _ in USAGE_COLUMNS]
+        empty = np.zeros(0, dtype=np.int64)
+        return UsageChunk(empty, empty, (empty,) * (len(USAGE_COLUMNS) - 2))
     acc = np.repeat(np.arange(a0, a1), counts)
     offsets = np.repeat(np.cumsum(counts) - counts, counts)
     day = first_all[acc] + (np.arange(total) - offsets)
@@ -222,13 +236,15 @@ def _chunk_rows(
     workflows = np.maximum(np.rint(rate + np.sqrt(rate) * rng.standard_normal(total)), 0)
     ramp = 1.0 - np.exp(-(since_start + 1.0) / (p.tau[acc] * 2))
     integrations = np.floor(p.integrations[acc] * np.clip(ramp * shape + 0.2, 0.0, 1.0))
-    return [
-        ids[acc].tolist(),
-        plan.iso_table[day - plan.lo].tolist(),
-        active.astype(np.int64).tolist(),
-        logins.astype(np.int64).tolist(),
-        minutes.tolist(),
-        features.astype(np.int64).tolist(),
-        workflows.astype(np.int64).tolist(),
-        integrations.astype(np.int64).tolist(),
-    ]
+    return UsageChunk(
+        acc,
+        day,
+        (
+            active.astype(np.int64),
+            logins.astype(np.int64),
+            minutes,
+            features.astype(np.int64),
+            workflows.astype(np.int64),
+            integrations.astype(np.int64),
+        ),
+    )

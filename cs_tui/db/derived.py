@@ -6,8 +6,12 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cs_tui.db.core import BaseStore
+
+if TYPE_CHECKING:
+    from cs_tui.db.daily_usage import DailyUsage
 
 DERIVED_STALE = "derived_stale"
 """Settings key set to "1" by an import that changed data; cleared by `refresh_derived`."""
@@ -51,6 +55,7 @@ def refresh_derived(
     progress: Callable[[str, float], None] | None = None,
     on_health: Callable[[], None] | None = None,
     if_changed: bool = False,
+    usage: DailyUsage | None = None,
 ) -> DerivedSummary:
     """Recompute health at `as_of` (and any missing weekly history), then run the playbook
     triggers, which read that health. Used at start-up, after imports and by the demo.
@@ -63,6 +68,8 @@ def refresh_derived(
         on_health: called once health is current, before the playbooks run.
         if_changed: skip the work when nothing changed since the last refresh at `as_of`
             (the workstation's start-up: reopening an unchanged portfolio computes nothing).
+        usage: the usage table's rows held in memory (`DemoSummary.usage`, right after the
+            demo wrote them): health sums them instead of reading them back.
     """
     from cs_tui.db.health import recompute_health
     from cs_tui.db.playbooks import evaluate_playbooks
@@ -80,6 +87,7 @@ def refresh_derived(
         store,  # type: ignore[arg-type]
         as_of,
         stale_days=stale_days,
+        usage=usage,
         progress=lambda stage, fraction: report(stage, fraction * 0.9),
     )
     if on_health is not None:

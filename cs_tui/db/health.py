@@ -39,6 +39,7 @@ from cs_tui.domain.models import ManualMeasure
 if TYPE_CHECKING:
     import pandas as pd
 
+    from cs_tui.db.daily_usage import DailyUsage
     from cs_tui.domain.health import HealthInputs, HealthResult
 
 HISTORY_CHANGE_DAYS = 28
@@ -121,6 +122,7 @@ class HealthQueries(BaseStore):
         account_ids: Sequence[str] | None = None,
         rowids: tuple[int, int] | None = None,
         threads: int = 1,
+        usage: DailyUsage | None = None,
     ) -> HealthInputs:
         """Everything `compute_health(model, inputs, dates)` needs, read efficiently.
 
@@ -135,6 +137,8 @@ class HealthQueries(BaseStore):
             account_ids: only these accounts (default: all).
             rowids: only the accounts with `lo <= rowid < hi` (chunks of a large portfolio).
             threads: connections summing usage at once (sqlite releases the GIL meanwhile).
+            usage: the usage table's rows held in memory (the demo generator's): usage is
+                summed from them, with the same result, instead of read from the table.
         """
         from cs_tui.domain.health import HealthInputs, usage_periods
 
@@ -165,7 +169,7 @@ class HealthQueries(BaseStore):
                 f"FROM accounts WHERE 1 {only} ORDER BY account_id",
                 ["account_id", "segment", "licensed_users", "start_date", "churned_on"],
             ),
-            usage=self._usage_periods(usage_periods(model, dates), scope, threads),
+            usage=self._usage_periods(usage_periods(model, dates), scope, threads, usage),
             tickets=frame(
                 "SELECT account_id, opened_at FROM tickets "
                 f"WHERE opened_at >= ? AND opened_at < ? {only}",
@@ -222,9 +226,16 @@ class HealthQueries(BaseStore):
         ]
 
     def _usage_periods(
-        self, periods: list[tuple[dt.date, dt.date]], scope: _Scope, threads: int
+        self,
+        periods: list[tuple[dt.date, dt.date]],
+        scope: _Scope,
+        threads: int,
+        held: DailyUsage | None = None,
     ) -> pd.DataFrame:
-        """Daily usage summed per account and period (`start`, `end` as day numbers)."""
+        """Daily usage summed per account and period (`start`, `end` as day numbers).
+
+        From `held` rows when they cover every account of the scope, else from the table.
+        """
         import numpy as np
         import pandas as pd
 
@@ -268,14 +279,30 @@ class HealthQueries(BaseStore):
             rows: list[tuple[Any, ...]] = cur.execute(sql.format(where=part[0]), part[1]).fetchall()
             return rows
 
-        parts = scope.split("a", threads, self)
-        rows = [r for part in self._in_threads(read, parts, threads) for r in part]
-        if not rows:
-            return empty
-        ids, period, *values = zip(*rows, strict=True)
-        frame = pd.DataFrame(np.array(values, dtype=float).T, columns=names)
+        summed = None
+        if held is not None:
+            only, params = scope.where("account_id")
+            ids_in_scope = [
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT account_id FROM accounts WHERE 1 {only} ORDER BY rowid", params
+                )
+            ]
+            summed = held.period_sums(ids_in_scope, periods)
+        if summed is not None:
+            ids, index, matrix = summed
+            if not ids:
+                return empty
+        else:
+            parts = scope.split("a", threads, self)
+            rows = [r for part in self._in_threads(read, parts, threads) for r in part]
+            if not rows:
+                return empty
+            ids, period, *values = zip(*rows, strict=True)
+            matrix = np.array(values, dtype=float).T
+            index = np.array(period, dtype=np.int64)
+        frame = pd.DataFrame(matrix, columns=names)
         frame.insert(0, "account_id", list(ids))
-        index = np.array(period, dtype=np.int64)
         frame["start"] = np.array([day_number(a) for a, _ in periods], dtype=np.int64)[index]
         frame["end"] = np.array([day_number(b) for _, b in periods], dtype=np.int64)[index]
         return frame
@@ -591,18 +618,23 @@ class HealthQueries(BaseStore):
 
     # -- change detection ---------------------------------------------------------------------
 
-    def health_data_fingerprint(self, model: HealthModel, until: dt.date) -> str:
+    def health_data_fingerprint(
+        self, model: HealthModel, until: dt.date, *, usage: DailyUsage | None = None
+    ) -> str:
         """A short hash of the data that scores up to `until` depend on.
 
         Data dated after `until` (a new day of usage, a churn recorded today) leaves it
         unchanged, so stored weekly history is only recomputed when its own past changes.
+        `usage`: the usage table's rows held in memory (same hash, no table scan).
         """
         day = until.isoformat()
         kinds = sorted({k for m in model.measures() for k in m.kinds})
         marks = ", ".join("?" for _ in kinds) or "NULL"
         one = self.conn.execute
         parts: list[Any] = [
-            tuple(
+            usage.fingerprint_part(until)
+            if usage is not None
+            else tuple(
                 one(
                     "SELECT count(*), total(logins), total(active_users), total(features_used) "
                     "FROM usage NOT INDEXED WHERE date <= ?",
@@ -667,6 +699,7 @@ def recompute_health(
     history: str = "auto",
     account_ids: Sequence[str] | None = None,
     progress: Progress | None = None,
+    usage: DailyUsage | None = None,
 ) -> RecomputeSummary:
     """Refresh `health_snapshots`: the scores at `as_of`, and the weekly history.
 
@@ -683,6 +716,8 @@ def recompute_health(
             "all" recomputes every week; "none" only the scores at `as_of`.
         account_ids: only these accounts, and only at `as_of` (history is left alone).
         progress: called as `progress(stage, fraction)`.
+        usage: the usage table's rows, held in memory by the demo generator that just wrote
+            them: summed from there instead of read back (same scores, much faster).
 
     Returns:
         A `RecomputeSummary`.
@@ -696,7 +731,7 @@ def recompute_health(
     stale_days = _settings_stale_days() if stale_days is None else stale_days
     dates = dates_for_change([as_of])
     report("Scoring accounts", 0.0)
-    inputs = store.health_inputs(model, dates, account_ids=account_ids, threads=2)
+    inputs = store.health_inputs(model, dates, account_ids=account_ids, threads=2, usage=usage)
     result = compute_health(model, inputs, dates, stale_days=stale_days)
     current = result.scores[result.scores["as_of"] == as_of]
     with store.transaction() as conn:
@@ -727,7 +762,7 @@ def recompute_health(
         if history != "all" and len(stored) == 3 and stored[1] == settings:
             # Same model: has the data up to the last stored week-end changed since?
             until = dt.date.fromisoformat(stored[0])
-            check = store.health_data_fingerprint(model, until)
+            check = store.health_data_fingerprint(model, until, usage=usage)
             same = check == stored[2]
             if weeks and until == weeks[-1]:
                 data = check
@@ -742,11 +777,11 @@ def recompute_health(
             # Forget the fingerprint while writing: an interrupted run is redone in full.
             with store.transaction() as conn:
                 conn.execute("DELETE FROM settings WHERE key = ?", [FINGERPRINT_KEY])
-            _history(store, model, todo, stale_days, report)
+            _history(store, model, todo, stale_days, report, usage=usage)
             weeks_done = len(todo)
         if weeks:
             if data is None or todo:
-                data = store.health_data_fingerprint(model, weeks[-1])
+                data = store.health_data_fingerprint(model, weeks[-1], usage=usage)
             store.set_setting(FINGERPRINT_KEY, f"{weeks[-1].isoformat()}|{settings}|{data}")
     report("Done", 1.0)
     return RecomputeSummary(
@@ -764,10 +799,12 @@ def _history(
     stale_days: int,
     report: Progress,
     chunk: int = 1000,
+    usage: DailyUsage | None = None,
 ) -> None:
     """Compute and store the scores at `weeks` (week-ends), chunk of accounts by chunk.
 
-    Two threads read chunks (each usage row once) while this thread scores and writes.
+    Two threads read chunks (each usage row once) while this thread scores and writes. With
+    `usage` held in memory there is little to read: one thread does it all.
     """
     import queue
     import threading
@@ -779,6 +816,15 @@ def _history(
     dates = sorted(set(weeks) | {w - dt.timedelta(days=HISTORY_CHANGE_DAYS) for w in weeks})
     wanted = set(weeks)
     chunks = store.account_rowid_chunks(chunk)
+    if usage is not None:
+        for done, rowids in enumerate(chunks):
+            report("Weekly history", done / len(chunks))
+            inputs = store.health_inputs(model, dates, rowids=rowids, usage=usage)
+            scores = compute_health(
+                model, inputs, dates, stale_days=stale_days, change_days=HISTORY_CHANGE_DAYS
+            ).scores
+            store.write_health_snapshots(scores[scores["as_of"].isin(wanted)])
+        return
     ready: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=2)
 
     def load(lane: int, lanes: int) -> None:
