@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cs_tui.db import bulk
 from cs_tui.db.accounts import ACCOUNT_COLUMNS
 from cs_tui.db.core import StoreError
 from cs_tui.db.daily_usage import EPOCH, DailyUsage
@@ -68,9 +69,6 @@ RENEWAL_COLUMNS = (
 )
 USAGE_SHARE = (0.06, 0.86)
 """The part of the progress bar that usage takes (it is most of the work)."""
-ROWS_PER_INSERT = 100
-"""Usage rows per INSERT statement: far less per-statement work than one row at a time
-(100 rows x 8 columns stays well under SQLite's limit of 32,766 parameters)."""
 
 
 @dataclass(frozen=True)
@@ -206,20 +204,18 @@ def _bulk_load(store: Store) -> Iterator[None]:
 def _write_usage(store: Store, plan: Plan, seed: int, report: Progress) -> DailyUsage:
     """Insert usage in one transaction while the next chunk is generated in a thread.
 
-    Rows go ROWS_PER_INSERT to a statement; the per-date index is dropped first and rebuilt
+    Rows go many to a statement (`bulk`); the per-date index is dropped first and rebuilt
     at the end (sorting once is much cheaper than inserting millions of keys in random
     order); the table keeps its definition. Returns the rows written, as compact arrays.
     """
     width = len(USAGE_COLUMNS)
-    marks = f"({', '.join('?' for _ in USAGE_COLUMNS)})"
-    head = f"INSERT INTO usage ({', '.join(USAGE_COLUMNS)}) VALUES "
-    one, many = head + marks, head + ", ".join([marks] * ROWS_PER_INSERT)
+    head = bulk.insert_head("usage", USAGE_COLUMNS)
     ids = np.array(plan.ids, dtype=object)
     chunks = usage_chunks(plan, seed)
     kept: list[UsageChunk] = []
 
     def prepare() -> tuple[int, list[list[object]], list[list[object]]] | None:
-        """The next chunk as parameter lists: ROWS_PER_INSERT rows each, then the rest."""
+        """The next chunk as parameter lists (`bulk.batches`)."""
         item = next(chunks, None)
         if item is None:
             return None
@@ -230,9 +226,7 @@ def _write_usage(store: Store, plan: Plan, seed: int, report: Progress) -> Daily
         table[:, 1] = plan.iso_table[chunk.day - plan.lo]
         for j, values in enumerate(chunk.values, start=2):
             table[:, j] = values  # stored as Python ints and floats, what sqlite3 binds
-        whole = len(chunk) // ROWS_PER_INSERT * ROWS_PER_INSERT
-        batches = table[:whole].reshape(-1, ROWS_PER_INSERT * width).tolist()
-        return done, batches, table[whole:].tolist()
+        return done, *bulk.batches(table)
 
     lo, hi = USAGE_SHARE
     report("Usage", lo)
@@ -246,9 +240,8 @@ def _write_usage(store: Store, plan: Plan, seed: int, report: Progress) -> Daily
         pending = pool.submit(prepare)
         while (item := pending.result()) is not None:
             pending = pool.submit(prepare)
-            done, batches, rest = item
-            conn.executemany(many, batches)
-            conn.executemany(one, rest)
+            done, grouped, single = item
+            bulk.execute_batches(conn, head, width, grouped, single)
             report("Usage", min(hi, lo + (hi - lo) * done / plan.n))
         report("Indexing usage", hi)
         for _, create in indexes:

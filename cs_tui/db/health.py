@@ -109,6 +109,17 @@ class _Scope:
         ]
 
 
+def _texts(column: pd.Series) -> Any:
+    """A column's values as an object array of str (categoricals without a per-row walk)."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.CategoricalDtype) and not column.isna().any():
+        names = np.array([str(c) for c in column.cat.categories], dtype=object)
+        return names[column.cat.codes.to_numpy()]
+    return np.array([str(v) for v in column.tolist()], dtype=object)
+
+
 class HealthQueries(BaseStore):
     """The health part of the Store."""
 
@@ -340,34 +351,41 @@ class HealthQueries(BaseStore):
     def write_health_snapshots(self, scores: pd.DataFrame) -> int:
         """Insert or replace snapshot rows from `compute_health(...).scores`.
 
+        Rows are written in (account, date) order, which keeps the key's index appending,
+        many to a statement (`bulk`).
+
         Returns:
             How many rows were written.
         """
         import numpy as np
 
-        frame = scores
-        cats = [frame[c].to_numpy(dtype=float) for c in CATEGORY_IDS]
-        change = frame["change_30d"].to_numpy(dtype=float)
+        from cs_tui.db import bulk
 
-        def clean(values: np.ndarray) -> list[float | None]:
-            return [None if v != v else float(v) for v in values.tolist()]
-
-        rows = zip(
-            frame["account_id"].astype(str).tolist(),
-            [d.isoformat() for d in frame["as_of"]],
-            frame["score"].astype(float).tolist(),
-            frame["band"].astype(str).tolist(),
-            *(clean(c) for c in cats),
-            clean(change),
-            frame["no_usage"].astype(int).tolist(),
-            strict=True,
-        )
-        sql = (
-            f"INSERT OR REPLACE INTO health_snapshots ({', '.join(SNAPSHOT_COLUMNS)}) "
-            f"VALUES ({', '.join('?' for _ in SNAPSHOT_COLUMNS)})"
-        )
+        if not len(scores):
+            return 0
+        frame = scores.sort_values(["account_id", "as_of"], kind="stable")
+        table = np.empty((len(frame), len(SNAPSHOT_COLUMNS)), dtype=object)
+        iso = {d: d.isoformat() for d in set(frame["as_of"])}
+        columns = {
+            "account_id": _texts(frame["account_id"]),
+            "week": [iso[d] for d in frame["as_of"]],
+            "score": frame["score"].to_numpy(dtype=float),
+            "band": _texts(frame["band"]),
+            "no_usage": frame["no_usage"].to_numpy(dtype=np.int64),
+        }
+        for name in (*CATEGORY_IDS, "change_30d"):
+            values = frame[name].to_numpy(dtype=float)
+            cells = values.astype(object)  # Python floats
+            cells[np.isnan(values)] = None
+            columns[name] = cells
+        for j, name in enumerate(SNAPSHOT_COLUMNS):
+            table[:, j] = columns[name]
         with self.transaction() as conn:
-            conn.executemany(sql, rows)
+            bulk.insert_rows(
+                conn,
+                bulk.insert_head("health_snapshots", SNAPSHOT_COLUMNS, "INSERT OR REPLACE"),
+                table,
+            )
         return len(frame)
 
     def health_weeks(self) -> list[dt.date]:
