@@ -63,26 +63,13 @@ def cli(
 
 def build_demo(path: Path, *, accounts: int, seed: int, as_of: dt.date) -> dict[str, int]:
     """Write the demo portfolio to a new database at `path`, with a progress bar."""
-    from cs_tui.db.demo import generate
-    from cs_tui.db.derived import refresh_derived
+    from cs_tui.db.demo import build
 
     store = open_store(path, create=True)
     try:
         with progress_bar("Building the demo portfolio") as update:
-            summary = generate(
-                store,
-                accounts=accounts,
-                seed=seed,
-                as_of=as_of,
-                progress=lambda stage, fraction: update(stage, fraction * 0.7),
-            )
             # Health history and playbook runs too, so the workstation opens ready.
-            refresh_derived(
-                store,
-                as_of,
-                usage=summary.usage,  # summed in memory, not read back
-                progress=lambda stage, fraction: update(stage, 0.7 + fraction * 0.3),
-            )
+            summary = build(store, accounts=accounts, seed=seed, as_of=as_of, progress=update)
         store.set_setting(DEMO_AS_OF_KEY, as_of.isoformat())
     except BaseException:
         store.close()

@@ -41,14 +41,12 @@ def store(tmp_path: Path) -> Iterator[Store]:
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The deterministic demo portfolio, generated once per test process."""
-    from cs_tui.db.demo import generate
-    from cs_tui.db.derived import refresh_derived
+    from cs_tui.db.demo import build
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     s = Store.open(path, create=True)
-    summary = generate(s, accounts=DEMO_ACCOUNTS, seed=DEMO_SEED, as_of=AS_OF)
-    # As `cs-tui demo` does: health history (from the usage held in memory), playbook runs.
-    refresh_derived(s, AS_OF, stale_days=90, usage=summary.usage)
+    # As `cs-tui demo` does: the tables, then health history and playbook runs.
+    build(s, accounts=DEMO_ACCOUNTS, seed=DEMO_SEED, as_of=AS_OF, stale_days=90)
     s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     s.close()
     return path

@@ -8,6 +8,7 @@ history writes take about half the time. Rows are written in the array's order.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -57,3 +58,15 @@ def insert_rows(conn: sqlite3.Connection, head: str, table: np.ndarray) -> None:
     """Insert every row of `table` (dtype object: Python values, None for NULL)."""
     grouped, single = batches(table)
     execute_batches(conn, head, table.shape[1], grouped, single)
+
+
+def insert_tuples(
+    conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[object]], width: int
+) -> None:
+    """Insert rows given as sequences of `width` Python values (None for NULL)."""
+    import numpy as np
+
+    table = np.empty((len(rows), width), dtype=object)
+    for j in range(width):
+        table[:, j] = [row[j] for row in rows]
+    insert_rows(conn, head, table)

@@ -1,4 +1,4 @@
-"""The deterministic demo portfolio: `generate(store, accounts=400, seed=42, as_of=...)`.
+"""The deterministic demo portfolio: `build(store, accounts=400, seed=42, as_of=...)`.
 
 Same (accounts, seed, as_of), same table contents, byte for byte: every number comes from
 numpy PCG64 generators seeded from `seed` (one stream per part: plan, usage, tickets, ...),
@@ -11,11 +11,14 @@ critical-path ticks and barriers for new customers, and the CSMs' activity log.
 The parts live in `demo_plan` (accounts and renewals), `demo_usage`, `demo_events` (tickets,
 surveys), `demo_people` (contacts, activities) and `demo_journey` (milestones, barriers).
 
-Speed (`demo --accounts 10000` has a 20 s budget): the bulk load runs with a memory journal
-(no WAL copy of every page), many rows per INSERT statement, and the usage index built at
-the end. The usage rows stay in memory as compact arrays (`DemoSummary.usage`), so that
-`refresh_derived(..., usage=summary.usage)` computes a year of health history from them
-instead of reading millions of rows back.
+`build` is what `cs-tui demo` runs: `generate` (the tables above), then `refresh_derived`
+(a year of weekly health history, playbook runs), so the workstation opens ready.
+
+Speed (`demo --accounts 10000` has a 20 s budget): the whole build is one bulk load with a
+memory journal (no WAL copy of every page, no waiting for the disk), many rows per INSERT
+statement, and the usage index built at the end. The usage rows stay in memory as compact
+arrays (`DemoSummary.usage`), so the health history is summed from them instead of reading
+millions of rows back.
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -56,9 +59,11 @@ from cs_tui.db.demo_words import CHURN_REASONS
 if TYPE_CHECKING:
     from cs_tui.db.store import Store
 
-__all__ = ["DemoSummary", "generate"]
+__all__ = ["DemoSummary", "build", "generate"]
 
 Progress = Callable[[str, float], None]
+Row = tuple[object, ...]
+T = TypeVar("T")
 RENEWAL_COLUMNS = (
     "account_id",
     "renewal_date",
@@ -68,7 +73,9 @@ RENEWAL_COLUMNS = (
     "churn_reason",
 )
 USAGE_SHARE = (0.06, 0.86)
-"""The part of the progress bar that usage takes (it is most of the work)."""
+"""The part of `generate`'s progress that usage takes (it is most of the work)."""
+GENERATE_SHARE = 0.65
+"""The part of `build`'s progress that `generate` takes (the rest: health and playbooks)."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,55 @@ class DemoSummary:
             f"demo portfolio: {self.accounts:,} accounts, seed {self.seed}, "
             f"as of {self.as_of.isoformat()}: {tables}"
         )
+
+
+def build(
+    store: Store,
+    *,
+    accounts: int = 400,
+    seed: int = 42,
+    as_of: dt.date,
+    stale_days: int | None = None,
+    progress: Progress | None = None,
+) -> DemoSummary:
+    """The whole demo, as `cs-tui demo` writes it: `generate`, then `refresh_derived` (health
+    history summed from the usage still in memory, playbook runs), in one bulk load.
+
+    Args:
+        store: a freshly created and migrated Store with no accounts yet.
+        accounts: how many customer accounts (at least 1).
+        seed: the random seed; the same seed gives the same portfolio.
+        as_of: the day the portfolio is seen from.
+        stale_days: manual measures older than this are left out (default: settings).
+        progress: called as `progress(stage_label, fraction)` while the work goes on.
+
+    Returns:
+        The number of rows `generate` wrote per table (`usage` is not kept).
+
+    Raises:
+        ValueError: `accounts` is below 1.
+        StoreError: the store already holds accounts, or cannot be written.
+    """
+    from cs_tui.db.derived import refresh_derived
+
+    report: Progress = progress or (lambda _label, _fraction: None)
+    share = GENERATE_SHARE
+    with _bulk_load(store):
+        summary = generate(
+            store,
+            accounts=accounts,
+            seed=seed,
+            as_of=as_of,
+            progress=lambda label, fraction: report(label, fraction * share),
+        )
+        refresh_derived(
+            store,
+            as_of,
+            stale_days=stale_days,
+            usage=summary.usage,
+            progress=lambda label, fraction: report(label, share + fraction * (1 - share)),
+        )
+    return replace(summary, usage=None)
 
 
 def generate(
@@ -128,7 +184,8 @@ def generate(
 
     def write(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         rows = list(rows)
-        store.insert_many(table, columns, rows)
+        with store.transaction() as conn:
+            bulk.insert_tuples(conn, bulk.insert_head(table, tuple(columns)), rows, len(columns))
         counts[table] = len(rows)
 
     with _bulk_load(store):
@@ -142,18 +199,19 @@ def generate(
         write("contacts", CONTACT_COLUMNS, contacts)
         report("Renewals", 0.05)
         write("renewals", RENEWAL_COLUMNS, _renewal_rows(plan))
-        usage = _write_usage(store, plan, seed, report)
+        # The other tables are drawn while SQLite builds the usage index (without the GIL).
+        usage, later = _write_usage(
+            store, plan, seed, report, meanwhile=lambda: _later_rows(plan, seed, roles)
+        )
         counts["usage"] = len(usage)
         report("Tickets and surveys", 0.9)
-        tickets = make_tickets(plan, seed)
-        write("tickets", TICKET_COLUMNS, tickets.rows)
-        write("surveys", SURVEY_COLUMNS, make_surveys(plan, seed, tickets))
+        write("tickets", TICKET_COLUMNS, later["tickets"])
+        write("surveys", SURVEY_COLUMNS, later["surveys"])
         report("Critical path", 0.94)
-        ticks, barriers = make_journey(plan, seed)
-        write("milestones", MILESTONE_COLUMNS, ticks)
-        write("barriers", BARRIER_COLUMNS, barriers)
+        write("milestones", MILESTONE_COLUMNS, later["milestones"])
+        write("barriers", BARRIER_COLUMNS, later["barriers"])
         report("Activities", 0.96)
-        write("activities", ACTIVITY_COLUMNS, make_activities(plan, seed, roles))
+        write("activities", ACTIVITY_COLUMNS, later["activities"])
         write(
             "settings",
             ("key", "value"),
@@ -201,12 +259,31 @@ def _bulk_load(store: Store) -> Iterator[None]:
         conn.execute(f"PRAGMA foreign_keys = {int(fks)}")
 
 
-def _write_usage(store: Store, plan: Plan, seed: int, report: Progress) -> DailyUsage:
+def _later_rows(plan: Plan, seed: int, roles: list[dict[str, str]]) -> dict[str, list[Row]]:
+    """The rows of the tables written after usage (pure Python work), by table."""
+    tickets = make_tickets(plan, seed)
+    ticks, barriers = make_journey(plan, seed)
+    return {
+        "tickets": tickets.rows,
+        "surveys": make_surveys(plan, seed, tickets),
+        "milestones": ticks,
+        "barriers": barriers,
+        "activities": make_activities(plan, seed, roles),
+    }
+
+
+def _write_usage(
+    store: Store, plan: Plan, seed: int, report: Progress, meanwhile: Callable[[], T]
+) -> tuple[DailyUsage, T]:
     """Insert usage in one transaction while the next chunk is generated in a thread.
 
     Rows go many to a statement (`bulk`); the per-date index is dropped first and rebuilt
     at the end (sorting once is much cheaper than inserting millions of keys in random
-    order); the table keeps its definition. Returns the rows written, as compact arrays.
+    order); the table keeps its definition. SQLite builds the index without holding the
+    GIL, so `meanwhile()` runs in the thread then.
+
+    Returns:
+        The rows written, as compact arrays, and what `meanwhile()` returned.
     """
     width = len(USAGE_COLUMNS)
     head = bulk.insert_head("usage", USAGE_COLUMNS)
@@ -244,15 +321,18 @@ def _write_usage(store: Store, plan: Plan, seed: int, report: Progress) -> Daily
             bulk.execute_batches(conn, head, width, grouped, single)
             report("Usage", min(hi, lo + (hi - lo) * done / plan.n))
         report("Indexing usage", hi)
+        later = pool.submit(meanwhile)
         for _, create in indexes:
             conn.execute(create)
+        result = later.result()
     base = (plan.as_of - EPOCH).days
-    return DailyUsage.from_rows(
+    usage = DailyUsage.from_rows(
         plan.ids,
         np.concatenate([c.acct for c in kept]),
         np.concatenate([c.day for c in kept]) + base,
         [np.concatenate([c.values[j] for c in kept]) for j in range(width - 2)],
     )
+    return usage, result
 
 
 def _compact(chunk: UsageChunk) -> UsageChunk:
