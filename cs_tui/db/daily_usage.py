@@ -107,10 +107,19 @@ class DailyUsage:
         ks = np.array([index[a] for a in account_ids], dtype=np.int64)
         starts = np.array([(a - EPOCH).days for a, _ in periods], dtype=np.int64)
         ends = np.array([(b - EPOCH).days for _, b in periods], dtype=np.int64)
-        lo, hi = self.offsets[ks], self.offsets[ks + 1]
+        if not len(periods) or not len(ks):
+            return [], np.zeros(0, dtype=np.int64), np.zeros((0, 9))
+        # Only the rows inside the periods: each account's days are sorted.
+        lo = np.empty(len(ks), dtype=np.int64)
+        hi = np.empty(len(ks), dtype=np.int64)
+        for i, k in enumerate(ks.tolist()):
+            a, b = int(self.offsets[k]), int(self.offsets[k + 1])
+            days = self.day[a:b]
+            lo[i] = a + int(np.searchsorted(days, starts[0], "left"))
+            hi[i] = a + int(np.searchsorted(days, ends[-1], "right"))
         lens = hi - lo
         total = int(lens.sum())
-        if not len(periods) or total == 0:
+        if total == 0:
             return [], np.zeros(0, dtype=np.int64), np.zeros((0, 9))
         owner = np.repeat(np.arange(len(ks)), lens)
         rows = np.arange(total) + np.repeat(lo - (np.cumsum(lens) - lens), lens)

@@ -325,14 +325,20 @@ def _write_usage(
         for _, create in indexes:
             conn.execute(create)
         result = later.result()
+    # Column by column, letting go of the chunks: one copy of the rows at a time.
+    columns = [[c.acct for c in kept], [c.day for c in kept]]
+    columns += [[c.values[j] for c in kept] for j in range(width - 2)]
+    kept.clear()
+    acct, day, *values = (_concatenate(parts) for parts in columns)
     base = (plan.as_of - EPOCH).days
-    usage = DailyUsage.from_rows(
-        plan.ids,
-        np.concatenate([c.acct for c in kept]),
-        np.concatenate([c.day for c in kept]) + base,
-        [np.concatenate([c.values[j] for c in kept]) for j in range(width - 2)],
-    )
-    return usage, result
+    return DailyUsage.from_rows(plan.ids, acct, day + base, values), result
+
+
+def _concatenate(parts: list[np.ndarray]) -> np.ndarray:
+    """One array of `parts`, emptying the list as it goes."""
+    out = np.concatenate(parts)
+    parts.clear()
+    return out
 
 
 def _compact(chunk: UsageChunk) -> UsageChunk:
