@@ -133,7 +133,8 @@ def build(
 
     report: Progress = progress or (lambda _label, _fraction: None)
     share = GENERATE_SHARE
-    with _bulk_load(store):
+    # The garbage collector runs again for the derived data (pandas leaves cycles behind).
+    with _bulk_load(store, pause_gc=False):
         summary = generate(
             store,
             accounts=accounts,
@@ -226,12 +227,12 @@ def generate(
 
 
 @contextmanager
-def _bulk_load(store: Store) -> Iterator[None]:
+def _bulk_load(store: Store, *, pause_gc: bool = True) -> Iterator[None]:
     """Fast settings for a bulk load into a new database, restored afterwards.
 
     Foreign keys are not checked row by row (the generator only writes valid references; the
-    tests run `PRAGMA foreign_key_check`), the page cache is larger, and the garbage collector
-    rests while millions of short-lived objects go by. The journal is kept in memory and
+    tests run `PRAGMA foreign_key_check`), the page cache is larger, and (with `pause_gc`)
+    the garbage collector rests while millions of short-lived objects go by. The journal is kept in memory and
     nothing waits for the disk: in WAL mode every page would be written twice (to the WAL,
     then to the database). A crash meanwhile can leave a broken file, which is no loss for a
     new demo database (`cs-tui demo` removes it on failure); other connections keep WAL.
@@ -241,12 +242,13 @@ def _bulk_load(store: Store) -> Iterator[None]:
     fks = conn.execute("PRAGMA foreign_keys").fetchone()[0]
     journal = str(conn.execute("PRAGMA journal_mode").fetchone()[0])
     sync = conn.execute("PRAGMA synchronous").fetchone()[0]
-    gc_was_enabled = gc.isenabled()
+    gc_was_enabled = pause_gc and gc.isenabled()
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("PRAGMA cache_size = -65536")
     conn.execute("PRAGMA journal_mode = MEMORY")  # stays WAL while others have it open
     conn.execute("PRAGMA synchronous = OFF")
-    gc.disable()
+    if gc_was_enabled:
+        gc.disable()
     try:
         yield
     finally:
