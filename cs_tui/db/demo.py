@@ -333,7 +333,8 @@ def _write_usage(
     kept.clear()
     acct, day, *values = (_concatenate(parts) for parts in columns)
     base = (plan.as_of - EPOCH).days
-    return DailyUsage.from_rows(plan.ids, acct, day + base, values), result
+    day = day.astype(np.int32) + base  # days since 1970 (int16 offsets would overflow)
+    return DailyUsage.from_rows(plan.ids, acct, day, values), result
 
 
 def _concatenate(parts: list[np.ndarray]) -> np.ndarray:
@@ -344,14 +345,17 @@ def _concatenate(parts: list[np.ndarray]) -> np.ndarray:
 
 
 def _compact(chunk: UsageChunk) -> UsageChunk:
-    """The chunk in small integer types (values that fit), to hold in memory."""
+    """The chunk in the smallest integer types its values fit, to hold in memory (the sums
+    are taken in float64 and int64 all the same)."""
 
     def small(values: np.ndarray) -> np.ndarray:
         if values.dtype.kind != "i" or not len(values):
             return values
-        info = np.iinfo(np.int32)
-        fits = info.min <= values.min() and values.max() <= info.max
-        return values.astype(np.int32) if fits else values
+        low, high = values.min(), values.max()
+        for kind in (np.int16, np.int32):
+            if np.iinfo(kind).min <= low and high <= np.iinfo(kind).max:
+                return values.astype(kind)
+        return values
 
     return UsageChunk(small(chunk.acct), small(chunk.day), tuple(small(v) for v in chunk.values))
 
