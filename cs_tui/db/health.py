@@ -507,10 +507,14 @@ class HealthQueries(BaseStore):
 
     # -- the portfolio screen -----------------------------------------------------------------
 
-    def portfolio_health(self, as_of: dt.date) -> list[dict[str, Any]]:
+    def portfolio_health(
+        self, as_of: dt.date, *, lowest: int | None = None
+    ) -> list[dict[str, Any]]:
         """Every active account with its latest stored health (None where not yet scored).
 
         Plain SQL into dicts (no pandas, no pydantic): this is the portfolio's first frame.
+        With `lowest`, only that many accounts, the lowest scores first (then by name, the
+        portfolio's default order): the first screenful, read before the rest.
 
         Returns:
             Records: account_id, name, csm, segment, edition, arr, renewal_date (ISO text),
@@ -524,8 +528,14 @@ class HealthQueries(BaseStore):
             "h.change_30d, h.week "
             "FROM accounts a LEFT JOIN health_snapshots h "
             "ON h.account_id = a.account_id AND h.week = ? "
-            "WHERE a.start_date <= ? AND (a.churned_on IS NULL OR a.churned_on > ?)",
-            [_iso(week), as_of.isoformat(), as_of.isoformat()],
+            "WHERE a.start_date <= ? AND (a.churned_on IS NULL OR a.churned_on > ?)"
+            + (
+                ""
+                if lowest is None
+                else " ORDER BY h.score IS NULL, h.score, a.name COLLATE NOCASE LIMIT ?"
+            ),
+            [_iso(week), as_of.isoformat(), as_of.isoformat()]
+            + ([] if lowest is None else [lowest]),
         )
         out = []
         for r in rows:

@@ -29,6 +29,8 @@ from cs_tui.widgets.health_badge import BAND_RANK, BAND_SYMBOL, band_markup, cha
 from cs_tui.widgets.record_table import Col, RecordTable
 
 VIEWS = ("view-accounts", "view-charts", "view-rollup")
+FIRST_PAGE = 100
+"""Rows read and drawn first when the workstation opens (more than a screen holds)."""
 GROUPS = {"csm": "CSM", "segment": "Segment"}
 
 
@@ -216,13 +218,21 @@ class PortfolioScreen(SectionScreen):
         `derived_changed`; this screen then reads again."""
         self.mark_read()
         store, as_of = self.store, self.cs_app.as_of
+        table = self.query_one("#portfolio-table", RecordTable)
+        if not self.all_records and (table.sort_key, table.reverse) == ("score", False):
+            # The first frame: the screenful of lowest scores (the table's first rows), read
+            # and drawn before every account is.
+            page = store.portfolio_health(as_of, lowest=FIRST_PAGE)
+            for r in page:
+                r["band_rank"] = BAND_RANK.get(r["band"]) if r["band"] else None
+            self.app.call_from_thread(self.show_first_page, page)
         # By name first: the table's sort is stable, so equal scores stay in name order.
         records = sorted(store.portfolio_health(as_of), key=lambda r: str(r["name"]).casefold())
         touches = store.touch_counts(as_of)
         for r in records:
             r["touches"] = touches.get(r["account_id"], 0)
             r["band_rank"] = BAND_RANK.get(r["band"]) if r["band"] else None
-        if not self.all_records:  # the first frame comes before the sparklines
+        if not self.all_records:  # every account comes before the sparklines
             self.app.call_from_thread(self.show_records, [dict(r) for r in records])
         self._add_trends(records)
         self.app.call_from_thread(self.show_records, records)
@@ -232,6 +242,13 @@ class PortfolioScreen(SectionScreen):
         for r in records:
             scores = sparks.get(r["account_id"])
             r["trend"] = Trend.of(scores) if scores else None
+
+    def show_first_page(self, page: list[dict[str, Any]]) -> None:
+        """Show the first screenful of rows while every account is read."""
+        if self.all_records:  # every account arrived first
+            return
+        self.query_one("#portfolio-table", RecordTable).set_records(page)
+        self.query_one("#portfolio-summary", Static).update("Reading every account…", layout=False)
 
     def show_records(self, records: list[dict[str, Any]]) -> None:
         """Replace the table's contents with `records`, filtered."""

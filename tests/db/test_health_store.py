@@ -247,3 +247,11 @@ def test_account_usage_weeks(store: Store, as_of: dt.date) -> None:
     weeks = store.account_usage_weeks("A1", as_of, weeks=10)
     assert len(weeks) == 10 and weeks[-1][0] <= as_of
     assert all(users >= 0 for _, users, _ in weeks)
+
+
+def test_the_lowest_scores_are_the_portfolios_first_rows(demo_store: Store) -> None:
+    everyone = sorted(demo_store.portfolio_health(AS_OF), key=lambda r: r["name"].casefold())
+    everyone.sort(key=lambda r: (r["score"] is None, r["score"] or 0))  # the table's order
+    first = demo_store.portfolio_health(AS_OF, lowest=25)
+    assert [r["account_id"] for r in first] == [r["account_id"] for r in everyone[:25]]
+    assert first == everyone[:25]  # the same records, value for value
