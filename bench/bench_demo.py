@@ -16,10 +16,9 @@ import os
 import resource
 import tempfile
 import time
-import timeit
 from pathlib import Path
 
-from bench.common import report, timer
+from bench.common import machine_ms, report, timer
 from cs_tui.db.demo import build
 from cs_tui.db.store import Store
 
@@ -42,7 +41,7 @@ def main() -> None:
             last[0] = label
 
     # How fast this machine runs Python right now (an idle 2.8 GHz core: about 15-20 ms).
-    reference_ms = min(timeit.repeat("sum(range(10**6))", number=1, repeat=5)) * 1000
+    reference_ms = machine_ms()
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         store = Store.open(Path(tmp) / "demo.db", create=True)
         load_before = os.getloadavg()[0]

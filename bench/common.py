@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
@@ -30,6 +31,20 @@ journey section's read + evaluation and the metrics figures are ours (DESIGN.md 
 they never keep the user waiting)."""
 
 
+@functools.cache
+def machine_ms() -> float:
+    """A reference: milliseconds for `sum(range(10**6))` (best of 5) on this machine, now.
+
+    On a shared virtual machine the same code runs up to twice as slow from one minute to
+    the next; a figure is only comparable with another taken at a similar reference."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        sum(range(10**6))
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
 @contextmanager
 def timer() -> Iterator[list[float]]:
     """Measure the block's wall time: `with timer() as t: ...; seconds = t[0]`."""
@@ -49,7 +64,7 @@ def report(name: str, value: float, *, label: str = "", accounts: int | None = N
     shown = f"{name}{f' ({label})' if label else ''}"
     print(
         f"{shown:<44} {value:>10.3f} {unit:<3} budget {budget:>7.1f} {unit:<3} "
-        f"ratio {ratio:5.2f}  {verdict}",
+        f"ratio {ratio:5.2f}  {verdict}  (machine ref {machine_ms():.0f} ms)",
         flush=True,
     )
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
@@ -60,5 +75,7 @@ def report(name: str, value: float, *, label: str = "", accounts: int | None = N
         "budget": budget,
         "ratio": round(ratio, 3),
         "accounts": accounts,
+        "machine_ref_ms": round(machine_ms(), 1),
+        "load_average": round(os.getloadavg()[0], 2),
     }
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
