@@ -128,6 +128,9 @@ class CsApp(App[None]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
 
+    def _show_sub_title(self, text: str) -> None:
+        self.sub_title = text
+
     def _describe(self) -> str:
         where = str(self.db_path) if self.db_path else "no database"
         readonly = " (read-only)" if self.store is not None and self.store.readonly else ""
@@ -234,13 +237,27 @@ class CsApp(App[None]):
             return
         from cs_tui.db.derived import refresh_derived
 
-        summary = refresh_derived(
-            store,
-            self.as_of,
-            stale_days=self.settings.manual_measure_stale_days,
-            on_health=lambda: self.call_from_thread(self.derived_changed.publish, "health"),
-            if_changed=True,
-        )
+        shown: list[str] = []
+
+        def progress(stage: str, fraction: float) -> None:
+            # In the header while it runs (a one-off history rebuild takes a while).
+            text = f"{self._describe()} · updating: {stage.lower()} {fraction:.0%}"
+            if not shown or text != shown[-1]:
+                shown.append(text)
+                self.call_from_thread(self._show_sub_title, text)
+
+        try:
+            summary = refresh_derived(
+                store,
+                self.as_of,
+                stale_days=self.settings.manual_measure_stale_days,
+                progress=progress,
+                on_health=lambda: self.call_from_thread(self.derived_changed.publish, "health"),
+                if_changed=True,
+            )
+        finally:
+            if shown:
+                self.call_from_thread(self._show_sub_title, self._describe())
         if summary.playbook_runs_started:
             self.call_from_thread(self.derived_changed.publish, "playbooks")
 

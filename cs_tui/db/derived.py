@@ -81,7 +81,6 @@ def refresh_derived(
         and store.get_setting(DERIVED_STALE) != "1"
         and store.get_setting(CURRENT_KEY) == inputs_key(store, as_of, stale_days)
     ):
-        report("Done", 1.0)
         return DerivedSummary(health_seconds=0.0, playbook_runs_started=0, skipped=True)
     summary = recompute_health(
         store,  # type: ignore[arg-type]
