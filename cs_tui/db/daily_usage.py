@@ -20,14 +20,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-VALUE_COLUMNS = (
-    "active_users",
-    "logins",
-    "session_minutes",
-    "features_used",
-    "workflows_completed",
-    "integrations_active",
-)
+from cs_tui.db.schema import USAGE_VALUES
+
+VALUE_COLUMNS = USAGE_VALUES
 """The order of `DailyUsage.values` (the usage table's columns after account_id and date)."""
 
 EPOCH = dt.date(1970, 1, 1)

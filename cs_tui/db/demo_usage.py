@@ -27,17 +27,9 @@ from cs_tui.db.demo_plan import (
     THRIVING,
     Plan,
 )
+from cs_tui.db.schema import USAGE_VALUES
 
-USAGE_COLUMNS = (
-    "account_id",
-    "date",
-    "active_users",
-    "logins",
-    "session_minutes",
-    "features_used",
-    "workflows_completed",
-    "integrations_active",
-)
+USAGE_COLUMNS = ("account_id", "date", *USAGE_VALUES)
 WINDOW = 365
 """Days of usage history: as_of and the 364 days before it."""
 CHUNK = 250

@@ -7,6 +7,7 @@ import tomllib
 from typing import TYPE_CHECKING, Any
 
 from cs_tui import config
+from cs_tui.db.schema import USAGE_VALUES
 from cs_tui.domain.health_model import HealthCard
 from cs_tui.domain.models import Barrier
 from cs_tui.domain.qbr import PlanItem, QbrFacts, UsageWindow
@@ -17,14 +18,7 @@ if TYPE_CHECKING:
 HEALTH_WEEKS = 13
 """Weeks of health history in the pre-read (a quarter)."""
 USAGE_DAYS = 30
-_USAGE_COLUMNS = (
-    "active_users",
-    "logins",
-    "session_minutes",
-    "features_used",
-    "workflows_completed",
-    "integrations_active",
-)
+_USAGE_COLUMNS = USAGE_VALUES
 
 
 def usage_window(store: Store, account_id: str, end: dt.date, days: int) -> UsageWindow:

@@ -209,6 +209,16 @@ def m002_health_snapshot_band_change(db: Database) -> None:
 
 
 # Keep this below the last migration: it counts them.
+USAGE_VALUES = (
+    "active_users",
+    "logins",
+    "session_minutes",
+    "features_used",
+    "workflows_completed",
+    "integrations_active",
+)
+"""The usage table's figures, in table order (after account_id and date)."""
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
