@@ -4,6 +4,7 @@ the band shares against target, charts, and a rollup by CSM or segment."""
 from __future__ import annotations
 
 import datetime as dt
+from operator import itemgetter
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -425,5 +426,6 @@ class PortfolioScreen(SectionScreen):
 
 def last_week(records: list[dict[str, Any]]) -> dt.date | None:
     """The snapshot date the shown scores come from."""
-    weeks = [r["week"] for r in records if r.get("week")]
-    return dt.date.fromisoformat(max(weeks)) if weeks else None
+    # map/filter run in C: this is on every keystroke of the filter.
+    week = max(filter(None, map(itemgetter("week"), records)), default=None)
+    return dt.date.fromisoformat(week) if week else None
