@@ -45,7 +45,7 @@ RENEWAL_PLAYBOOK_PATTERN = "renewal%"
 class OutcomeRecorded(BaseModel):
     """What `record_renewal_outcome` wrote."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     renewal: Renewal
     """The renewal as decided."""

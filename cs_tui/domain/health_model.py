@@ -60,7 +60,7 @@ ManualScale = Literal["0-100", "1-5"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Measure(_Strict):

@@ -39,7 +39,7 @@ EDITIONS: tuple[Edition, ...] = ("professional", "enterprise")
 class Row(BaseModel):
     """Base for every stored row: strict fields, immutable once read."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Staff(Row):

@@ -68,7 +68,7 @@ FALLING_FAST = -10.0
 class Frozen(BaseModel):
     """Base for the value objects of the renewal modules."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
