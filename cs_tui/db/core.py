@@ -161,6 +161,17 @@ class BaseStore:
             self._local.conn = conn
         return conn
 
+    @contextmanager
+    def derived_writes(self) -> Iterator[None]:
+        """Inside, this thread's transactions write derived data (health snapshots, the
+        playbook runs the triggers start): they are not counted in `change_count`, so a change
+        made by anyone else meanwhile still shows as one."""
+        self._local.derived = True
+        try:
+            yield
+        finally:
+            self._local.derived = False
+
     def change_count(self) -> int:
         """How many transactions have changed data in this database, ever.
 
@@ -308,7 +319,7 @@ class BaseStore:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
-                if changes_data:
+                if changes_data and not getattr(self._local, "derived", False):
                     conn.execute(_COUNT_CHANGE, [CHANGE_COUNT_KEY])
             except BaseException:
                 conn.rollback()

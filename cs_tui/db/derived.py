@@ -37,8 +37,18 @@ def inputs_key(store: BaseStore, as_of: dt.date, stale_days: int) -> str:
     from cs_tui.domain.health_model import load_health_model
 
     templates = load_health_model().fingerprint() + load_playbooks().model_dump_json()
-    digest = hashlib.sha256(f"{templates}|{stale_days}".encode()).hexdigest()[:16]
+    digest = hashlib.sha256(f"{templates}|{stale_days}|{_version()}".encode()).hexdigest()[:16]
     return f"{as_of.isoformat()}|{store.schema_version}|{store.change_count()}|{digest}"
+
+
+def _version() -> str:
+    """cs-tui's version: a new release may score differently, so it computes again."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cs-tui")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "source"
 
 
 def _stale_days_default() -> int:
@@ -76,25 +86,37 @@ def refresh_derived(
 
     report = progress or (lambda _stage, _fraction: None)
     stale_days = _stale_days_default() if stale_days is None else stale_days
+    # What this refresh computes from, taken before it reads anything: a change committed
+    # while it runs (by a worker, by `cs-tui import` in another terminal) is not in its
+    # results, so it must not be taken as computed.
+    count = store.change_count()
+    key = inputs_key(store, as_of, stale_days)
     if (
         if_changed
         and store.get_setting(DERIVED_STALE) != "1"
-        and store.get_setting(CURRENT_KEY) == inputs_key(store, as_of, stale_days)
+        and store.get_setting(CURRENT_KEY) == key
     ):
         return DerivedSummary(health_seconds=0.0, playbook_runs_started=0, skipped=True)
-    summary = recompute_health(
-        store,  # type: ignore[arg-type]
-        as_of,
-        stale_days=stale_days,
-        usage=usage,
-        progress=lambda stage, fraction: report(stage, fraction * 0.9),
-    )
-    if on_health is not None:
-        on_health()
-    report("Evaluating playbooks", 0.9)
-    result = evaluate_playbooks(store, as_of)  # type: ignore[arg-type]
-    if store.get_setting(DERIVED_STALE) == "1":
-        store.set_setting(DERIVED_STALE, "0")
-    store.set_setting(CURRENT_KEY, inputs_key(store, as_of, stale_days))
+    with store.derived_writes():
+        summary = recompute_health(
+            store,  # type: ignore[arg-type]
+            as_of,
+            stale_days=stale_days,
+            usage=usage,
+            progress=lambda stage, fraction: report(stage, fraction * 0.9),
+        )
+        if on_health is not None:
+            on_health()
+        report("Evaluating playbooks", 0.9)
+        result = evaluate_playbooks(store, as_of)  # type: ignore[arg-type]
+    with store.transaction(changes_data=False) as conn:
+        # Only if nothing else changed data meanwhile: else the next start computes again.
+        if store.change_count() == count:
+            for name, value in ((DERIVED_STALE, "0"), (CURRENT_KEY, key)):
+                conn.execute(
+                    "INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [name, value],
+                )
     report("Done", 1.0)
     return DerivedSummary(health_seconds=summary.seconds, playbook_runs_started=len(result.started))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Callable
 
 import pytest
 
@@ -64,3 +66,43 @@ def test_an_edited_health_model_recomputes(current: Store, monkeypatch: pytest.M
     monkeypatch.setattr(HealthModel, "fingerprint", lambda self: "edited by the user")
     assert not refresh_derived(current, AS_OF, if_changed=True).skipped
     assert refresh_derived(current, AS_OF, if_changed=True).skipped
+
+
+def _in_another_thread(work: Callable[[], None]) -> None:
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+
+
+def test_a_change_made_while_the_refresh_runs_is_computed_next_time(current: Store) -> None:
+    account = current.query("SELECT account_id FROM accounts LIMIT 1")[0][0]
+
+    def note() -> None:  # e.g. a note logged in the workstation while health is scored
+        with current.transaction() as conn:
+            current.insert_activity(conn, account, "qbr", AS_OF, "me", "held")
+
+    later = AS_OF + dt.timedelta(days=1)
+    assert not refresh_derived(
+        current, later, if_changed=True, on_health=lambda: _in_another_thread(note)
+    ).skipped
+    assert not refresh_derived(current, later, if_changed=True).skipped  # not taken as done
+    assert refresh_derived(current, later, if_changed=True).skipped
+
+
+def test_an_import_during_the_refresh_keeps_its_flag(current: Store) -> None:
+    def imported() -> None:  # `cs-tui import` in another terminal marks derived data stale
+        with current.transaction():
+            current.set_setting(DERIVED_STALE, "1")
+
+    later = AS_OF + dt.timedelta(days=1)
+    refresh_derived(current, later, on_health=lambda: _in_another_thread(imported))
+    assert current.get_setting(DERIVED_STALE) == "1"
+    assert not refresh_derived(current, later, if_changed=True).skipped
+    assert current.get_setting(DERIVED_STALE) == "0"
+
+
+def test_the_refresh_own_writes_are_not_data_changes(current: Store) -> None:
+    count = current.change_count()
+    later = AS_OF + dt.timedelta(days=1)
+    assert not refresh_derived(current, later, if_changed=True).skipped  # writes snapshots
+    assert current.change_count() == count
