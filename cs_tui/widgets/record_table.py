@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar, Literal, NoReturn
 
-from rich.markup import escape
 from rich.padding import Padding
 from rich.segment import Segment
 from rich.style import Style
@@ -343,10 +342,12 @@ class RecordTable(DataTable):
             # As stored (10.0 stays "10.0", not "10"), right-aligned like the integers.
             return Text(str(value), justify="right")
         text = str(value)
-        # Fast path (most cells): nothing to escape, nothing to make visible.
-        if text.isprintable() and "[" not in text and "\\" not in text:
+        # Most cells: text that reads the same when drawn as markup (no brackets, no
+        # backslashes, no ":emoji:" codes), drawn fast and cached by value.
+        if text.isprintable() and not any(c in text for c in "[\\:"):
             return text
-        return escape(literal_str(text, single_line=True))
+        # The rest as a Text, which is never parsed: shown as stored, escapes made visible.
+        return Text(literal_str(text, single_line=True))
 
     def _cells(self, record: dict[str, Any]) -> tuple[Any, ...]:
         """The displayed cells of `record`, formatted once per set of values.

@@ -162,3 +162,31 @@ async def test_a_right_aligned_column_shows_figures_flush_right() -> None:
         assert drawn(0, 1) == " 1,234,567 "
         assert drawn(1, 1) == "         7 "
         assert drawn(1, 2).endswith(" x ") and drawn(1, 2).startswith("   ")
+
+
+def test_backslashes_and_emoji_codes_are_shown_as_typed() -> None:
+    assert shown("ok\\") == "ok\\"
+    assert shown("Café :rocket: Ltd") == "Café :rocket: Ltd"
+
+
+async def test_data_is_drawn_as_typed_whether_it_fits_or_not() -> None:
+    from textual.app import App, ComposeResult
+
+    names = ["Café :rocket: Ltd\\", "[b]Bold[/] :smile: Inc", "Plain Name"]
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield RecordTable([Col("name", "Name")], key="name")
+
+    app = One()
+    async with app.run_test() as pilot:
+        table = app.query_one(RecordTable)
+        table.set_records([{"name": n} for n in names])
+        await pilot.pause()
+        style = table.rich_style
+        for row, name in enumerate(table.records):
+            lines = table._render_cell(row, 0, style, 40)  # room for the whole name
+            assert "".join(s.text for s in lines[0]).strip() == name["name"]
+            narrow = table._render_cell(row, 0, style, 8)  # clipped, but never converted
+            drawn = "".join(s.text for s in narrow[0])
+            assert "🚀" not in drawn and "😄" not in drawn
