@@ -185,6 +185,15 @@ def load_template(name: str, model: type[M]) -> M:
     return _validated(model, data, shown)
 
 
+def templates_signature() -> tuple[tuple[str, int], ...]:
+    """The user's template files (health, journey, playbooks, ...) and when each last changed:
+    a section that reads one compares this to notice an edit made while it was open."""
+    folder = config_dir()
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.toml")))
+
+
 def write_crash_log(exc: BaseException) -> Path:
     """Append the traceback of `exc` to crash.log in the data directory; return its path."""
     import traceback

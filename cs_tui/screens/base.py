@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from cs_tui import config
 from cs_tui.widgets.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
@@ -30,16 +31,20 @@ class SectionScreen(ReportsWorkerErrors, Screen[None]):
         assert store is not None
         return store
 
-    _read_version: int | None = None
+    _read_version: tuple[int, tuple[tuple[str, int], ...]] | None = None
+
+    def _inputs_version(self) -> tuple[int, tuple[tuple[str, int], ...]]:
+        return self.store.data_version(), config.templates_signature()
 
     def mark_read(self) -> None:
         """Note that the section's data is being read now (call as a read starts, any thread)."""
-        self._read_version = self.store.data_version()
+        self._read_version = self._inputs_version()
 
     def changed_since_read(self) -> bool:
-        """Whether anything was committed (here, in a worker or by another program) since
-        the section last read its data: coming back to an unchanged section reads nothing."""
-        return self._read_version is None or self.store.data_version() != self._read_version
+        """Whether anything was committed (here, in a worker or by another program), or a
+        template file edited, since the section last read its data: coming back to an
+        unchanged section reads nothing."""
+        return self._read_version is None or self._inputs_version() != self._read_version
 
     def compose(self) -> ComposeResult:
         yield Header()
