@@ -79,7 +79,7 @@ class RecordBackend(DataTableBackend[list]):
     fastdatatable's ArrowBackend copies every formatted cell into Arrow (and imports
     pandas on the way): on 10,000 records that cost more than a second per update. This
     backend keeps the records themselves; a row is formatted when it is drawn, and the
-    column widths come from per-record cached widths.
+    column widths are the table's, measured once over every record it was given.
     """
 
     def __init__(  # noqa: D107
