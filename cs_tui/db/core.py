@@ -215,7 +215,8 @@ class BaseStore:
         return schema.migrate(self.conn)
 
     def backup(self, target: Path) -> Path:
-        """Copy the database to `target` with SQLite's online backup API (mode 0600).
+        """Copy the database to `target` (mode 0600): the file itself when the write-ahead
+        log is fully checkpointed (under the write lock), else with SQLite's online backup API.
 
         The copy is written beside `target`, synced to disk and then renamed over it: a
         crash or a full disk half-way leaves the previous `target` as it was (the rolling
