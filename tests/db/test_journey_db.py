@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from cs_tui.config import load_template
+from cs_tui.db.accounts import ACCOUNT_COLUMNS
 from cs_tui.db.store import Store, StoreError
 from cs_tui.domain.journey import TEMPLATE_NAME, JourneyTemplate
 
@@ -28,22 +29,7 @@ def _account(account_id: str, start: dt.date, **kw) -> list:
         "status": "churned" if kw.get("churned_on") else "active",
         "churned_on": kw.get("churned_on"),
     }
-    return list(row.values())
-
-
-COLUMNS = [
-    "account_id",
-    "name",
-    "segment",
-    "edition",
-    "csm",
-    "start_date",
-    "renewal_date",
-    "mrr",
-    "licensed_users",
-    "status",
-    "churned_on",
-]
+    return [row[c] for c in ACCOUNT_COLUMNS]
 
 
 @pytest.fixture
@@ -51,7 +37,7 @@ def jstore(tmp_path):
     store = Store.open(tmp_path / "journey.db", create=True)
     store.insert_many(
         "accounts",
-        COLUMNS,
+        ACCOUNT_COLUMNS,
         [
             _account("new", AS_OF - dt.timedelta(days=10)),  # week 2
             _account("young", AS_OF - dt.timedelta(days=100), csm="bob", edition="enterprise"),
