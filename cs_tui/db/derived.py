@@ -51,12 +51,6 @@ def _version() -> str:
         return "source"
 
 
-def _stale_days_default() -> int:
-    from cs_tui.config import load_settings
-
-    return load_settings().manual_measure_stale_days
-
-
 def refresh_derived(
     store: BaseStore,
     as_of: dt.date,
@@ -81,11 +75,11 @@ def refresh_derived(
         usage: the usage table's rows held in memory (`DemoSummary.usage`, right after the
             demo wrote them): health sums them instead of reading them back.
     """
-    from cs_tui.db.health import recompute_health
+    from cs_tui.db.health import recompute_health, settings_stale_days
     from cs_tui.db.playbooks import evaluate_playbooks
 
     report = progress or (lambda _stage, _fraction: None)
-    stale_days = _stale_days_default() if stale_days is None else stale_days
+    stale_days = settings_stale_days() if stale_days is None else stale_days
     # What this refresh computes from, taken before it reads anything: a change committed
     # while it runs (by a worker, by `cs-tui import` in another terminal) is not in its
     # results, so it must not be taken as computed.
@@ -109,14 +103,10 @@ def refresh_derived(
             on_health()
         report("Evaluating playbooks", 0.9)
         result = evaluate_playbooks(store, as_of)  # type: ignore[arg-type]
-    with store.transaction(changes_data=False) as conn:
+    with store.transaction(changes_data=False):
         # Only if nothing else changed data meanwhile: else the next start computes again.
         if store.change_count() == count:
-            for name, value in ((DERIVED_STALE, "0"), (CURRENT_KEY, key)):
-                conn.execute(
-                    "INSERT INTO settings (key, value) VALUES (?, ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    [name, value],
-                )
+            store.set_setting(DERIVED_STALE, "0")  # inside this transaction: one commit
+            store.set_setting(CURRENT_KEY, key)
     report("Done", 1.0)
     return DerivedSummary(health_seconds=summary.seconds, playbook_runs_started=len(result.started))

@@ -712,7 +712,8 @@ class RecomputeSummary:
     seconds: float
 
 
-def _settings_stale_days() -> int:
+def settings_stale_days() -> int:
+    """Days after which a manual measure is left out of the score (from settings.toml)."""
     from cs_tui.config import load_settings
 
     return load_settings().manual_measure_stale_days
@@ -756,7 +757,7 @@ def recompute_health(
     started = time.perf_counter()
     report = progress or (lambda _stage, _fraction: None)
     model = model or load_health_model()
-    stale_days = _settings_stale_days() if stale_days is None else stale_days
+    stale_days = settings_stale_days() if stale_days is None else stale_days
     dates = dates_for_change([as_of])
     report("Scoring accounts", 0.0)
     inputs = store.health_inputs(model, dates, account_ids=account_ids, threads=2, usage=usage)
@@ -770,11 +771,7 @@ def recompute_health(
             if previous and previous != as_of.isoformat():
                 if dt.date.fromisoformat(previous).weekday() != 6:
                     conn.execute("DELETE FROM health_snapshots WHERE week = ?", [previous])
-            conn.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [CURRENT_KEY, as_of.isoformat()],
-            )
+            store.set_setting(CURRENT_KEY, as_of.isoformat())  # in this transaction
         store.write_health_snapshots(current)
     weeks_done = 0
     if account_ids is None and history != "none":
@@ -925,7 +922,7 @@ def health_report(
     from cs_tui.domain.health_model import load_health_model
 
     model = model or load_health_model()
-    stale_days = _settings_stale_days() if stale_days is None else stale_days
+    stale_days = settings_stale_days() if stale_days is None else stale_days
     dates = [as_of]
     inputs = store.health_inputs(model, dates_for_change(dates), threads=2)
     scores = compute_with_change(model, inputs, dates, stale_days=stale_days)
