@@ -6,15 +6,12 @@ Run: python -m bench.bench_app --db bench/.cache/demo-10000.db  (built if missin
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import subprocess
 import sys
 from pathlib import Path
 
-from bench.common import report
-
-AS_OF = dt.date(2026, 10, 1)
+from bench.common import AS_OF, report
 
 # Runs in a fresh interpreter so that imports count towards the first frame, as for a user.
 PROBE = r"""

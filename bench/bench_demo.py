@@ -11,18 +11,15 @@ because a busy shared machine stretches wall time), then each stage's wall and C
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import resource
 import tempfile
 import time
 from pathlib import Path
 
-from bench.common import machine_ms, report, timer
+from bench.common import AS_OF, machine_ms, report, timer
 from cs_tui.db.demo import build
 from cs_tui.db.store import Store
-
-AS_OF = dt.date(2026, 10, 1)
 
 
 def main() -> None:

@@ -21,12 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import report, timer
+from bench.common import AS_OF, report, timer
 from cs_tui.db.health import recompute_health
 from cs_tui.db.store import Store
 from cs_tui.domain.health_model import builtin_health_model
-
-AS_OF = dt.date(2026, 10, 1)
 
 
 def main() -> None:

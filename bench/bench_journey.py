@@ -16,12 +16,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from bench.common import report, timer
+from bench.common import AS_OF, report, timer
 from cs_tui.config import load_template
 from cs_tui.db.store import Store
 from cs_tui.domain.journey import TEMPLATE_NAME, JourneyTemplate, journey_rates
-
-AS_OF = dt.date(2026, 10, 1)
 
 
 def main() -> None:

@@ -9,16 +9,13 @@ start-up and after imports, so its budget is the full-recompute one (`playbook_e
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import tempfile
 from collections import Counter
 from pathlib import Path
 
-from bench.common import report, timer
+from bench.common import AS_OF, report, timer
 from cs_tui.db.playbooks import evaluate_playbooks, load_playbooks
 from cs_tui.db.store import Store
-
-AS_OF = dt.date(2026, 10, 1)
 
 
 def main() -> None:

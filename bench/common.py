@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import os
@@ -9,6 +10,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+AS_OF = dt.date(2026, 10, 1)
+"""The date every benchmark computes at (the demo portfolio's fixed as-of)."""
 
 RESULTS = Path(os.environ.get("CS_TUI_BENCH_RESULTS", Path(__file__).with_name("results.json")))
 

@@ -20,12 +20,11 @@ import random
 import tempfile
 from pathlib import Path
 
-from bench.common import report, timer
+from bench.common import AS_OF, report, timer
 from cs_tui.db.store import Store
 from cs_tui.domain import backtest as bt
 from cs_tui.domain import metrics as m
 
-AS_OF = dt.date(2026, 10, 1)
 CSMS = ["Ana Ruiz", "Bo Li", "Cy Diaz", "Dee Park", "Eli Roth", "Fay Wu"]
 
 

@@ -9,21 +9,13 @@ import pandas as pd
 import pytest
 
 from cs_tui.db.health import FINGERPRINT_KEY, account_health_detail, recompute_health
+from cs_tui.db.schema import USAGE_VALUES
 from cs_tui.db.store import Store
 from cs_tui.domain.health import HealthInputs, compute_health, dates_for_change, snapshot_weeks
 from cs_tui.domain.health_model import load_health_model
 from tests.conftest import AS_OF, add_accounts
 
-USAGE_COLS = [
-    "account_id",
-    "date",
-    "active_users",
-    "logins",
-    "session_minutes",
-    "features_used",
-    "workflows_completed",
-    "integrations_active",
-]
+USAGE_COLS = ["account_id", "date", *USAGE_VALUES]
 
 
 def fill(store: Store, *, days: int = 120, quiet: tuple[str, ...] = ("A3",)) -> None:
